@@ -206,16 +206,20 @@ class PosixFileSystem final : public FileSystem {
   // The process-wide instance, for code that has no file system injected.
   static PosixFileSystem& Instance();
 
-  Result<std::unique_ptr<ReadableFile>> OpenRead(const std::string& path, ReadHint hint) override;
-  Result<std::unique_ptr<AppendableFile>> OpenAppend(const std::string& path, uint32_t mode) override;
+  // Default arguments repeat the base class's, so calls through PosixFileSystem& read the same.
+  Result<std::unique_ptr<ReadableFile>> OpenRead(const std::string& path,
+                                                 ReadHint hint = ReadHint::kNormal) override;
+  Result<std::unique_ptr<AppendableFile>> OpenAppend(const std::string& path,
+                                                     uint32_t mode = 0666) override;
   Result<std::unique_ptr<WritableFile>> OpenWrite(const std::string& path, WriteMode write_mode,
-                                                  uint32_t mode) override;
-  Result<std::string> ReadFile(const std::string& path, uint64_t limit) override;
+                                                  uint32_t mode = 0666) override;
+  Result<std::string> ReadFile(const std::string& path,
+                               uint64_t limit = kDefaultReadFileLimit) override;
   Result<void> Rename(const std::string& from, const std::string& to) override;
   Result<void> Remove(const std::string& path) override;
   Result<void> RemoveDir(const std::string& path) override;
   Result<void> SyncDir(const std::string& path) override;
-  Result<void> MakeDirs(const std::string& path, uint32_t mode) override;
+  Result<void> MakeDirs(const std::string& path, uint32_t mode = 0777) override;
   Result<FileInfo> Stat(const std::string& path) override;
   Result<FileInfo> LStat(const std::string& path) override;
   Result<std::vector<DirEntry>> List(const std::string& path) override;
