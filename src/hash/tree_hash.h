@@ -3,9 +3,10 @@
 // combination of part tree hashes, ranges, and a one-pass plain SHA-256 + tree hash.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
-#include <vector>
 
 #include "hash/sha256.h"
 
@@ -17,14 +18,17 @@ inline constexpr uint64_t kTreeLeafSize = 1024 * 1024;
 // 1 MiB × 2^k, or leaves) into the root. One hash returns itself. Empty input: SHA-256 of "".
 Digest CombineTreeHashes(std::span<const Digest> nodes);
 
-// Streaming tree hash. Memory: one digest per tree level (O(log n)), never the leaves list.
+// Streaming tree hash. Memory: one digest per tree level (O(log n)), never the leaves list;
+// nothing is allocated after construction.
 class TreeHasher {
  public:
-  // leaf_size is 1 MiB in production; tests may use a smaller power of two.
+  // leaf_size is 1 MiB in production; tests may use a smaller power of two. Any other value is
+  // a programming error and aborts.
   explicit TreeHasher(uint64_t leaf_size = kTreeLeafSize);
   void Update(std::span<const uint8_t> data);
   // Root of everything fed so far (SHA-256 of "" when nothing was fed). Resets the hasher.
   Digest Final();
+  // Bytes fed since construction or the last Final().
   uint64_t bytes() const { return bytes_; }
 
  private:
@@ -32,28 +36,31 @@ class TreeHasher {
   uint64_t leaf_size_;
   uint64_t bytes_ = 0;
   uint64_t in_leaf_ = 0;
-  Sha256 leaf_;
-  // stack_[i] holds a pending complete subtree of 2^i leaves, if has_[i].
-  std::vector<Digest> stack_;
-  std::vector<bool> has_;
+  Sha256 leaf_;  // the leaf being filled; also hashes node pairs between leaves
+  // Like a binary counter of leaves: stack_[i] holds a pending complete subtree of 2^i leaves
+  // when bit i of pending_ is set. 64 levels cover any 64-bit size.
+  std::array<Digest, 64> stack_;
+  uint64_t pending_ = 0;
 };
 
 Digest TreeHashOf(std::span<const uint8_t> data, uint64_t leaf_size = kTreeLeafSize);
 
 // Both hashes an upload needs (x-amz-content-sha256 and x-amz-sha256-tree-hash) from one pass
-// over the buffer, each leaf hashed while it is hot in cache.
+// over the buffer: each slice of a leaf goes to both hashers while it is hot in cache.
 struct DualHash {
   Digest sha256;
   Digest tree;
 };
 DualHash Sha256AndTreeHash(std::span<const uint8_t> data, uint64_t leaf_size = kTreeLeafSize);
 
-// Streaming form of the above, for parts fed in pieces.
+// Streaming form of the above, for parts fed in pieces (any sizes).
 class DualHasher {
  public:
   explicit DualHasher(uint64_t leaf_size = kTreeLeafSize) : tree_(leaf_size) {}
   void Update(std::span<const uint8_t> data);
+  // Both digests of everything fed so far; resets the hasher.
   DualHash Final();
+  uint64_t bytes() const { return tree_.bytes(); }
 
  private:
   Sha256 linear_;
@@ -62,11 +69,16 @@ class DualHasher {
 
 // True when the byte range [first, last] (inclusive, as in HTTP ranges) of an archive of
 // total_size bytes is tree-hash aligned: its tree hash is a node of the archive's tree, so a
-// service may return it for the range (Glacier's definition).
+// service returns x-amz-sha256-tree-hash for it (Glacier's definition). In leaves, the
+// nodes are [i·2^k, min((i+1)·2^k, n)): a range must start on a multiple of 2^k leaves and
+// span 2^k leaves, or fewer when it ends at the archive's end. False for empty or
+// out-of-bounds ranges.
 bool IsTreeHashAligned(uint64_t first, uint64_t last, uint64_t total_size,
                        uint64_t leaf_size = kTreeLeafSize);
 
 // Tree hash of leaves [first_leaf, first_leaf + count) given all leaf hashes of an archive.
+// The range must lie inside leaves and count must be ≥ 1 (a programming error otherwise:
+// aborts). For an aligned range this is the node the service reports for it.
 Digest TreeHashOfLeafRange(std::span<const Digest> leaves, size_t first_leaf, size_t count);
 
 }  // namespace mtg::hash
