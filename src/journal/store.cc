@@ -1,0 +1,152 @@
+#include "journal/store.h"
+
+namespace mtg::journal::internal {
+namespace {
+
+constexpr size_t kBlockSize = size_t{1} << 20;
+
+// 6-bit codes for [A-Za-z0-9_-]; 0xFF for any other byte.
+struct IdAlphabet {
+  uint8_t code[256];
+  char chars[64];
+  constexpr IdAlphabet() : code(), chars() {
+    for (auto& c : code) c = 0xFF;
+    const char* all = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < 64; ++i) {
+      chars[i] = all[i];
+      code[static_cast<unsigned char>(all[i])] = static_cast<uint8_t>(i);
+    }
+  }
+};
+constexpr IdAlphabet kAlphabet;
+
+}  // namespace
+
+char* Arena::Allocate(size_t n) {
+  if (n > left_) {
+    // new char[] without () leaves the memory untouched, so unused block tails cost no RSS.
+    if (n > kBlockSize / 4) {
+      // A private block for one big string; keep filling the current small block.
+      blocks_.emplace_back(new char[n]);
+      reserved_ += n;
+      return blocks_.back().get();
+    }
+    blocks_.emplace_back(new char[kBlockSize]);
+    reserved_ += kBlockSize;
+    cur_ = blocks_.back().get();
+    left_ = kBlockSize;
+  }
+  char* p = cur_;
+  cur_ += n;
+  left_ -= n;
+  return p;
+}
+
+const char* Arena::Copy(std::string_view s) {
+  char* p = Allocate(s.size() == 0 ? 1 : s.size());
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  return p;
+}
+
+uint64_t HashBytes(const void* data, size_t n) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xC2B2AE3D27D4EB4Full);
+  while (n >= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
+    p += 8;
+    n -= 8;
+  }
+  uint64_t w = 0;
+  if (n > 0) std::memcpy(&w, p, n);
+  h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+  h ^= h >> 29;
+  h *= 0x9E3779B97F4A7C15ull;
+  h ^= h >> 32;
+  return h;
+}
+
+bool PackId(std::string_view id, std::string& out) {
+  out.assign(PackedSize(id.size()), '\0');
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t o = 0;
+  for (char ch : id) {
+    uint8_t c = kAlphabet.code[static_cast<unsigned char>(ch)];
+    if (c == 0xFF) return false;
+    acc = (acc << 6) | c;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = static_cast<char>((acc >> bits) & 0xFF);
+    }
+  }
+  if (bits > 0) out[o++] = static_cast<char>((acc << (8 - bits)) & 0xFF);
+  return true;
+}
+
+std::string UnpackId(const char* packed, size_t chars) {
+  std::string out(chars, '\0');
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t in = 0;
+  for (size_t i = 0; i < chars; ++i) {
+    if (bits < 6) {
+      acc = (acc << 8) | static_cast<unsigned char>(packed[in++]);
+      bits += 8;
+    }
+    bits -= 6;
+    out[i] = kAlphabet.chars[(acc >> bits) & 0x3F];
+  }
+  return out;
+}
+
+Record& Store::NewRecord() {
+  uint32_t i = record_count++;
+  if ((i & 0xFFFF) == 0) record_chunks.emplace_back(new Record[kRecordsPerChunk]);
+  return record(i);
+}
+
+uint32_t Store::FindArchive(std::string_view key, bool packed, size_t chars, size_t* slot) const {
+  uint64_t h = IdHash(key, chars);
+  size_t s = by_id.Find(h, [&](uint32_t index) {
+    const Record& r = record(index);
+    return r.id_len == chars && ((r.flags & Record::kIdPacked) != 0) == packed &&
+           std::memcmp(r.id, key.data(), key.size()) == 0;
+  });
+  if (s == IndexTable::kNoSlot) return kNoIndex;
+  if (slot != nullptr) *slot = s;
+  return by_id.At(s);
+}
+
+uint32_t Store::FindArchiveById(std::string_view id) const {
+  std::string packed;
+  if (PackId(id, packed)) return FindArchive(packed, true, id.size());
+  return FindArchive(id, false, id.size());
+}
+
+uint32_t Store::FindFile(std::string_view name) const {
+  uint64_t h = HashBytes(name.data(), name.size());
+  size_t s = by_name.Find(h, [&](uint32_t f) {
+    const FileInfo& fi = files[f];
+    return std::string_view(fi.name, fi.name_len) == name;
+  });
+  return s == IndexTable::kNoSlot ? kNoIndex : by_name.At(s);
+}
+
+uint32_t Store::InternFile(std::string_view name) {
+  uint64_t h = HashBytes(name.data(), name.size());
+  size_t s = by_name.Find(h, [&](uint32_t f) {
+    const FileInfo& fi = files[f];
+    return std::string_view(fi.name, fi.name_len) == name;
+  });
+  if (s != IndexTable::kNoSlot) return by_name.At(s);
+  auto f = static_cast<uint32_t>(files.size());
+  files.push_back(FileInfo{arena.Copy(name), static_cast<uint32_t>(name.size()), kNoIndex, kNoIndex, 0});
+  by_name.Insert(h, f, [&](uint32_t i) { return HashBytes(files[i].name, files[i].name_len); });
+  return f;
+}
+
+}  // namespace mtg::journal::internal
