@@ -15,6 +15,7 @@ void GlobalInitOnce() {
 
 // State of one exchange, reached from libcurl's C callbacks.
 struct Exchange {
+  CURL* easy = nullptr;
   const Request* request = nullptr;
   Response* response = nullptr;
   uint64_t read_offset = 0;
@@ -47,7 +48,10 @@ size_t WriteBody(char* data, size_t size, size_t nmemb, void* userdata) {
   auto* ex = static_cast<Exchange*>(userdata);
   size_t n = size * nmemb;
   ex->response->body_bytes += n;
-  if (ex->request->sink) {
+  long status = 0;
+  curl_easy_getinfo(ex->easy, CURLINFO_RESPONSE_CODE, &status);
+  // Only a successful response body goes to the sink; an error body (JSON) is kept for the caller.
+  if (ex->request->sink && status >= 200 && status < 300) {
     Result<void> r = ex->request->sink({reinterpret_cast<const uint8_t*>(data), n});
     if (!r) {
       ex->body_error = r.error();
@@ -107,6 +111,7 @@ Result<Response> CurlTransport::Send(const Request& request) {
 
   Response response;
   Exchange ex;
+  ex.easy = easy;
   ex.request = &request;
   ex.response = &response;
   char errbuf[CURL_ERROR_SIZE] = {0};

@@ -46,7 +46,8 @@ class MemoryBody final : public BodySource {
   std::span<const uint8_t> data_;
 };
 
-// Receives a response body as it arrives. Returning an error aborts the transfer.
+// Receives a 2xx response body as it arrives (error bodies go to Response::body instead, so they
+// can be parsed). Returning an error aborts the transfer.
 using BodySink = std::function<Result<void>(std::span<const uint8_t>)>;
 
 struct Request {
