@@ -1,0 +1,116 @@
+#include <algorithm>
+#include <array>
+#include <ostream>
+
+#include "cli/command.h"
+#include "cli/tree_hash_command.h"
+
+#ifndef MTG_VERSION
+#define MTG_VERSION "unknown"
+#endif
+
+namespace mtg::cli {
+namespace {
+
+ExitCode RunHelp(Context& ctx);
+ExitCode RunVersion(Context& ctx);
+
+constexpr std::string_view kHelpUsage =
+    "Usage: mtglacier help [COMMAND]\n"
+    "List the commands, or show the full help of one.\n";
+constexpr std::string_view kVersionUsage =
+    "Usage: mtglacier version\n"
+    "Print the version of mtglacier.\n";
+
+// Adding a command: write its Run function and usage text, then add one row here.
+const std::array kCommands = {
+    Command{"tree-hash", "print the Glacier SHA-256 tree hash of files", kTreeHashUsage, RunTreeHash},
+    Command{"help", "list the commands, or show the help of one", kHelpUsage, RunHelp},
+    Command{"version", "print the version", kVersionUsage, RunVersion},
+};
+
+void PrintCommandList(std::ostream& os) {
+  os << "Usage: mtglacier COMMAND [OPTION]... [ARGUMENT]...\n"
+        "A client for Amazon Glacier vaults, compatible with mt-aws-glacier 1.120.\n"
+        "\n"
+        "Commands:\n";
+  size_t width = 0;
+  for (const Command& c : kCommands) width = std::max(width, c.name.size());
+  for (const Command& c : kCommands) {
+    os << "  " << c.name << std::string(width - c.name.size() + 2, ' ') << c.summary << '\n';
+  }
+  os << "\n"
+        "Run 'mtglacier help COMMAND' or 'mtglacier COMMAND --help' for a command's options.\n"
+        "Exit status: 0 ok, 1 error, 2 usage error, 3 partial failure (some items failed),\n"
+        "130 interrupted.\n";
+}
+
+ExitCode RunHelp(Context& ctx) {
+  if (ctx.args.empty()) {
+    PrintCommandList(ctx.out);
+    return kExitOk;
+  }
+  if (ctx.args.size() > 1) {
+    PrintError(ctx, "help", "too many arguments");
+    return kExitUsage;
+  }
+  const Command* c = FindCommand(ctx.args[0]);
+  if (c == nullptr) {
+    PrintError(ctx, "help", "unknown command '" + ctx.args[0] + "'");
+    return kExitUsage;
+  }
+  ctx.out << c->usage;
+  return kExitOk;
+}
+
+ExitCode RunVersion(Context& ctx) {
+  if (!ctx.args.empty() && ctx.args[0] != "--help" && ctx.args[0] != "-h") {
+    PrintError(ctx, "version", "unexpected argument '" + ctx.args[0] + "'");
+    return kExitUsage;
+  }
+  ctx.out << "mtglacier " MTG_VERSION "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+std::span<const Command> Commands() { return kCommands; }
+
+const Command* FindCommand(std::string_view name) {
+  for (const Command& c : kCommands) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+void PrintError(Context& ctx, std::string_view command, std::string_view message) {
+  std::string line = "mtglacier: ";
+  if (!command.empty()) {
+    line += command;
+    line += ": ";
+  }
+  line += message;
+  line += '\n';
+  ctx.err << line << std::flush;
+}
+
+ExitCode RunMain(std::span<const std::string> argv, Context& ctx) {
+  if (argv.size() < 2) {
+    PrintCommandList(ctx.err);
+    return kExitUsage;
+  }
+  std::string_view first = argv[1];
+  std::string_view name = first;
+  if (first == "--help" || first == "-h") name = "help";
+  if (first == "--version") name = "version";
+  const Command* command = FindCommand(name);
+  if (command == nullptr) {
+    PrintError(ctx, "", "unknown command '" + std::string(first) + "'");
+    ctx.err << "Run 'mtglacier help' for the list of commands.\n";
+    return kExitUsage;
+  }
+  ctx.args.assign(argv.begin() + 2, argv.end());
+  return command->run(ctx);
+}
+
+}  // namespace mtg::cli
