@@ -249,16 +249,11 @@ Result<ResolvedSettings> ResolveSettings(const ExplicitSettings& command_line,
   if (opt_endpoint) MTG_TRY_VOID(CheckWith(ValidateEndpoint, *opt_endpoint));
   const auto opt_protocol = First(command_line.protocol, config_file.protocol);
   if (opt_protocol) MTG_TRY_VOID(CheckWith(ValidateProtocol, *opt_protocol));
-  auto profile = First(command_line.profile, config_file.profile);
-  if (profile) MTG_TRY_VOID(CheckWith(ValidateProfile, *profile));
-
   out.protocol = opt_protocol ? *opt_protocol : Sourced{"https", "default"};
 
-  const bool profile_explicit = profile || Env(system, "AWS_PROFILE");
-  if (!profile) profile = Env(system, "AWS_PROFILE");
-  if (profile && !profile->source.starts_with("command line") &&
-      !profile->source.starts_with("config file"))
-    MTG_TRY_VOID(CheckWith(ValidateProfile, *profile));
+  auto profile = First(First(command_line.profile, config_file.profile), Env(system, "AWS_PROFILE"));
+  if (profile) MTG_TRY_VOID(CheckWith(ValidateProfile, *profile));
+  const bool profile_explicit = profile.has_value();
   out.profile = profile ? *profile : Sourced{"default", "default"};
   const std::string& profile_name = out.profile.value;
 
