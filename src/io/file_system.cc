@@ -17,6 +17,19 @@ std::string_view FileTypeName(FileType type) {
   return "unknown";
 }
 
+Error PathError(std::string_view op, std::string_view path, int err) {
+  std::string what(op);
+  what += ' ';
+  what += path;
+  return SysError(what, err);
+}
+
+Error LockedError(std::string_view path) {
+  Error e(ErrorCode::kLocked, "lock " + std::string(path) + ": already locked by another process");
+  e.sys_errno = EWOULDBLOCK;
+  return e;
+}
+
 Result<bool> FileSystem::Exists(const std::string& path) {
   auto info = LStat(path);
   if (info) return true;

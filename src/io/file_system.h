@@ -231,6 +231,12 @@ class PosixFileSystem final : public FileSystem {
   Result<std::unique_ptr<FileLock>> Lock(const std::string& path) override;
 };
 
+// The error every implementation returns for a failed call: "<op> <path>: <strerror>", with
+// sys_errno set and ENOENT/EEXIST mapped to kNotFound/kAlreadyExists.
+Error PathError(std::string_view op, std::string_view path, int err);
+// The kLocked error for a lock held elsewhere.
+Error LockedError(std::string_view path);
+
 // ---- Path helpers (pure string functions on '/'-separated byte strings). ----
 
 // "a" + "b" → "a/b"; no doubled '/'; an empty dir yields name.

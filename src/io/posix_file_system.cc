@@ -15,13 +15,6 @@
 namespace mtg::io {
 namespace {
 
-Error PathError(std::string_view op, const std::string& path, int err) {
-  std::string what(op);
-  what += ' ';
-  what += path;
-  return SysError(what, err);
-}
-
 std::unexpected<Error> Fail(std::string_view op, const std::string& path, int err) {
   return std::unexpected(PathError(op, path, err));
 }
@@ -433,11 +426,7 @@ Result<std::unique_ptr<FileLock>> PosixFileSystem::Lock(const std::string& path)
   } while (rc != 0 && errno == EINTR);
   if (rc != 0) {
     int err = errno;
-    if (err == EWOULDBLOCK) {
-      Error e(ErrorCode::kLocked, "lock " + path + ": already locked by another process");
-      e.sys_errno = err;
-      return std::unexpected(std::move(e));
-    }
+    if (err == EWOULDBLOCK) return std::unexpected(LockedError(path));
     return Fail("lock", path, err);
   }
   return std::make_unique<PosixFileLock>(path, fd.Release());
