@@ -94,7 +94,8 @@ struct VerifiedRequest {
 // has not read the body yet; needed only when there is no x-amz-content-sha256 header.
 // Checks, in order: Authorization present and well-formed; date present and valid; scope date
 // equals the request day; region/service as expected; |now - request time| <= max skew;
-// every signed header present; access key known; payload hash; signature (constant time).
+// every signed header present; access key known; payload hash known; signature (constant
+// time); then x-amz-content-sha256 against request.payload_hash (unless UNSIGNED-PAYLOAD).
 [[nodiscard]] AuthResult<VerifiedRequest> Verify(const Request& request, const SecretLookup& lookup,
                                                  const VerifyOptions& options);
 
