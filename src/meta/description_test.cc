@@ -234,6 +234,21 @@ TEST(DescriptionTest, TimeRangeErrors) {
   EXPECT_NE(big.error().message.find("too big"), std::string::npos);
 }
 
+TEST(DescriptionTest, LeapSecondOnTheLastDay) {
+  // Decodes (the parser allows second 61), but cannot be written back: it is past year 9999.
+  auto decoded = DecodeDescription(Mt2(R"({"filename":"x","mtime":"99991231T235961Z"})"));
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->mtime, kMaxMetaTime + 2);
+  EXPECT_FALSE(EncodeDescription(decoded->filename, decoded->mtime));
+}
+
+TEST(DescriptionTest, DecodesJsonEscapesInNames) {
+  auto decoded = DecodeDescription(
+      Mt2(R"({"filename":"d\u00e9j\u00e0 vu\/\ud83c\udf89","mtime":"20121114T201618Z"})"));
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->filename, "déjà vu/🎉");
+}
+
 TEST(DescriptionTest, RefusesInvalidUtf8Names) {
   for (const char* name : {"\xff", "a\xC3", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80"}) {
     auto encoded = EncodeDescription(name, 0);
