@@ -216,6 +216,12 @@ LineProblem Classify(std::string_view line) {
 
 }  // namespace
 
+bool IsNonSpaceField(std::string_view text) {
+  Scanner s(text);
+  std::string_view field;
+  return s.TakeNonSpace(field) && s.AtEnd();
+}
+
 LineProblem ParseLine(std::string_view line, ParsedLine& out, const char** detail) {
   const char* unused;
   if (detail == nullptr) detail = &unused;

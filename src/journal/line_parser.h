@@ -38,6 +38,10 @@ struct ParsedLine {
   std::string_view job_id;
 };
 
+// True when text matches \S+ as the reader sees it (non-empty, no ASCII or Unicode whitespace):
+// the writer checks ids, hashes and job ids with it so that what it writes reads back.
+bool IsNonSpaceField(std::string_view text);
+
 // Parses one line, without its "\n" or "\r\n". Views in `out` point into `line`.
 // On a problem, *detail (if given) gets a short static explanation (field name or name rule).
 LineProblem ParseLine(std::string_view line, ParsedLine& out, const char** detail = nullptr);
