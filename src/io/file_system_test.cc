@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -371,6 +373,30 @@ TYPED_TEST(FileSystemTest, CreateUniqueFileNamesDiffer) {
     paths.insert(unique->path);
   }
   EXPECT_EQ(paths.size(), 20u);
+}
+
+TYPED_TEST(FileSystemTest, ConcurrentReadsWhileAppending) {
+  std::string block(4096, 'z');
+  this->Put("shared", block);
+  auto log = this->fs().OpenAppend(this->P("shared"));
+  ASSERT_TRUE(log);
+  auto reader = this->fs().OpenRead(this->P("shared"));
+  ASSERT_TRUE(reader);
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      char buf[4096];
+      for (int i = 0; i < 200; ++i) {
+        auto n = (*reader)->ReadAt(0, std::span<char>(buf));
+        if (!n || *n != sizeof buf || std::string_view(buf, sizeof buf) != block) ++bad;
+      }
+    });
+  }
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE((*log)->Append(std::string_view("tail")));
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(bad.load(), 0);
+  EXPECT_EQ(*(*reader)->Size(), 4096u + 800u);
 }
 
 TEST(PosixFileSystemTest, LockConflictsAcrossProcesses) {
