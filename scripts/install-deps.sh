@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  clang libclang-rt-14-dev llvm
+  clang-16 libclang-rt-16-dev
   libssl-dev libcurl4-openssl-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libcpp-httplib-dev libsqlite3-dev sqlite3
