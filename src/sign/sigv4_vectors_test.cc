@@ -3,6 +3,8 @@
 // Verify() must accept the full wire request and reject each single-point change.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
