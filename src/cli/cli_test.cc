@@ -122,6 +122,24 @@ TEST_F(CliTest, TreeHashManyFilesKeepOrder) {
   }
 }
 
+// Above kHashSegmentSize a file is hashed in segments on several workers and recombined.
+TEST_F(CliTest, TreeHashBigFilesInSegments) {
+  std::vector<std::string> args = {"tree-hash"};
+  std::string want;
+  for (uint64_t size : {kHashSegmentSize + 1, 2 * kHashSegmentSize, 2 * kHashSegmentSize + 1048579}) {
+    std::string path = "/big" + std::to_string(size);
+    std::string data = I251(size);
+    Put(path, data);
+    args.push_back(path);
+    want += hash::ToHex(hash::TreeHashOf(hash::AsBytes(data))) + "  " + path + "\n";
+  }
+  for (unsigned threads : {1u, 3u}) {
+    Outcome r = Exec(args, -1, threads);
+    EXPECT_EQ(r.status, kExitOk) << r.err;
+    EXPECT_EQ(r.out, want) << threads << " threads";
+  }
+}
+
 TEST_F(CliTest, TreeHashReadsStdinForDashAndForNoFile) {
   std::string data = I251(3 * 1048576 + 1);
   std::string want = hash::ToHex(hash::TreeHashOf(hash::AsBytes(data)));

@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <functional>
+#include <memory>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -20,8 +23,8 @@ const std::string_view kTreeHashUsage =
     "Usage: mtglacier tree-hash [FILE]...\n"
     "Print the Amazon Glacier SHA-256 tree hash of each FILE, one line per file in\n"
     "sha256sum's format: the hash, two spaces, the name. With no FILE, or when FILE is -,\n"
-    "read standard input. Files are hashed in parallel, one per core; lines come out in\n"
-    "argument order.\n"
+    "read standard input. Files, and 16 MiB segments of big files, are hashed in parallel\n"
+    "on every core; lines come out in argument order.\n"
     "\n"
     "The tree hash is what Glacier stores as an archive's checksum (and mt-aws-glacier as\n"
     "the treehash column of its journal): SHA-256 of each 1 MiB piece, then of adjacent pairs\n"
@@ -48,22 +51,84 @@ std::string Reason(const Error& error) {
   return error.message;
 }
 
+// Tree hash of bytes [offset, offset + length) of a file, which must all be there.
+Result<hash::Digest> TreeHashRange(io::ReadableFile& file, uint64_t offset, uint64_t length) {
+  std::span<uint8_t> buffer = ReadBuffer();
+  hash::TreeHasher hasher;
+  for (uint64_t done = 0; done < length;) {
+    std::span<uint8_t> want = buffer.first(static_cast<size_t>(std::min<uint64_t>(buffer.size(), length - done)));
+    auto n = file.ReadAt(offset + done, want);
+    if (!n) return std::unexpected(std::move(n.error()));
+    if (*n < want.size()) return Fail(ErrorCode::kIo, "file shrank while it was being read");
+    hasher.Update(want);
+    done += *n;
+  }
+  return hasher.Final();
+}
+
+// A big file in segments of kHashSegmentSize, one task each. A segment is 2^k whole leaves
+// starting on a multiple of its size, so its tree hash is a node of the file's tree, and
+// the segments' hashes combine into the file's. The last segment to finish delivers.
+struct SegmentedFile {
+  std::unique_ptr<io::ReadableFile> file;  // ReadAt is safe from several threads
+  std::vector<hash::Digest> segments;
+  std::atomic<size_t> remaining{0};
+  std::mutex mu;
+  std::optional<Error> error;  // the first failure, under mu
+  std::function<void(Result<hash::Digest>)> deliver;
+};
+
+void SubmitSegments(ThreadPool& pool, std::unique_ptr<io::ReadableFile> file, uint64_t size,
+                    std::function<void(Result<hash::Digest>)> deliver) {
+  auto job = std::make_shared<SegmentedFile>();
+  size_t count = static_cast<size_t>((size + kHashSegmentSize - 1) / kHashSegmentSize);
+  job->file = std::move(file);
+  job->segments.resize(count);
+  job->remaining = count;
+  job->deliver = std::move(deliver);
+  for (size_t k = 0; k < count; ++k) {
+    pool.Submit([job, k, size] {
+      uint64_t offset = k * kHashSegmentSize;
+      auto r = TreeHashRange(*job->file, offset, std::min(kHashSegmentSize, size - offset));
+      if (r) {
+        job->segments[k] = *r;
+      } else {
+        std::lock_guard lock(job->mu);
+        if (!job->error) job->error = std::move(r.error());
+      }
+      // The acquire-release decrement makes every segment written above visible here.
+      if (job->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        job->file.reset();
+        if (job->error) {
+          job->deliver(std::unexpected(std::move(*job->error)));
+        } else {
+          job->deliver(hash::CombineTreeHashes(job->segments));
+        }
+      }
+    });
+  }
+}
+
 }  // namespace
 
-Result<hash::Digest> TreeHashFile(io::FileSystem& fs, const std::string& path) {
-  auto file = fs.OpenRead(path, io::ReadHint::kSequential);
-  if (!file) return std::unexpected(std::move(file.error()));
+Result<hash::Digest> TreeHashReadable(io::ReadableFile& file) {
   std::span<uint8_t> buffer = ReadBuffer();
   hash::TreeHasher hasher;
   uint64_t offset = 0;
   while (true) {
-    auto n = (*file)->ReadAt(offset, buffer);
+    auto n = file.ReadAt(offset, buffer);
     if (!n) return std::unexpected(std::move(n.error()));
     hasher.Update(buffer.first(*n));
     offset += *n;
     if (*n < buffer.size()) break;  // ReadAt fills the buffer unless it reached end of file
   }
   return hasher.Final();
+}
+
+Result<hash::Digest> TreeHashFile(io::FileSystem& fs, const std::string& path) {
+  auto file = fs.OpenRead(path, io::ReadHint::kSequential);
+  if (!file) return std::unexpected(std::move(file.error()));
+  return TreeHashReadable(**file);
 }
 
 Result<hash::Digest> TreeHashFd(int fd) {
@@ -153,25 +218,35 @@ ExitCode RunTreeHash(Context& ctx) {
     }
   };
 
+  auto store = [&](size_t i, Result<hash::Digest> r) {
+    {
+      std::lock_guard lock(mu);
+      results[i] = std::move(r);
+    }
+    done.notify_one();
+  };
+
   unsigned threads = ctx.threads != 0 ? ctx.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<size_t>(threads, files.size()));
   {
     ThreadPool pool(threads, 2 * threads);
     for (size_t i = 0; i < files.size(); ++i) {
-      pool.Submit([&, i] {
-        Result<hash::Digest> r = [&]() -> Result<hash::Digest> {
-          if (files[i] == "-") {
-            std::lock_guard stdin_lock(stdin_mu);
-            return TreeHashFd(ctx.stdin_fd);
-          }
-          return TreeHashFile(ctx.fs, files[i]);
-        }();
-        {
-          std::lock_guard lock(mu);
-          results[i] = std::move(r);
-        }
-        done.notify_one();
-      });
+      if (files[i] == "-") {
+        pool.Submit([&, i] {
+          std::lock_guard stdin_lock(stdin_mu);
+          store(i, TreeHashFd(ctx.stdin_fd));
+        });
+      } else if (auto opened = ctx.fs.OpenRead(files[i], io::ReadHint::kSequential); !opened) {
+        store(i, std::unexpected(std::move(opened.error())));
+      } else if (auto size = (*opened)->Size(); !size) {
+        store(i, std::unexpected(std::move(size.error())));
+      } else if (*size <= kHashSegmentSize) {
+        std::shared_ptr<io::ReadableFile> file = std::move(*opened);
+        pool.Submit([&store, i, file] { store(i, TreeHashReadable(*file)); });
+      } else {
+        SubmitSegments(pool, std::move(*opened), *size, [&store, i](Result<hash::Digest> r) {
+          store(i, std::move(r));
+        });
+      }
       print_ready(/*wait=*/false);
     }
     print_ready(/*wait=*/true);

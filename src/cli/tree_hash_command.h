@@ -16,8 +16,13 @@ namespace mtg::cli {
 // Bytes asked of the kernel per read: large and sequential, a multiple of the 1 MiB leaf.
 inline constexpr size_t kHashReadSize = 4 * 1024 * 1024;
 
+// Files above this are hashed in segments on several threads (tree-hash command). A power of
+// two of leaves, so each segment is a node of the file's tree.
+inline constexpr uint64_t kHashSegmentSize = 16 * 1024 * 1024;
+
 // Tree hash of a whole file, read front to back with large sequential reads.
 [[nodiscard]] Result<hash::Digest> TreeHashFile(io::FileSystem& fs, const std::string& path);
+[[nodiscard]] Result<hash::Digest> TreeHashReadable(io::ReadableFile& file);
 // Tree hash of everything readable from a descriptor (stdin, a pipe) until end of file.
 [[nodiscard]] Result<hash::Digest> TreeHashFd(int fd);
 

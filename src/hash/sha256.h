@@ -20,7 +20,8 @@ std::string ToHex(const Digest& digest);
 // Parses 64 hex digits (either case); false on anything else.
 bool FromHex(std::string_view hex, Digest* out);
 
-// Incremental SHA-256. Not thread-safe; one per thread.
+// Incremental SHA-256. Not thread-safe; one per thread. A moved-from hasher may only be
+// destroyed or assigned to.
 class Sha256 {
  public:
   Sha256();

@@ -99,6 +99,15 @@ TEST_F(TreeHashCli, KnownSizesMatchVectors) {
   }
 }
 
+// Big enough to be hashed in segments on several threads, then combined.
+TEST_F(TreeHashCli, BigFileMatchesVector) {
+  const uint64_t size = 32 * 1048576 + 1;
+  std::string path = Make("big", size);
+  Outcome o = Exec({"tree-hash", path});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, Expected(size) + "  " + path + "\n");
+}
+
 TEST_F(TreeHashCli, StdinWithDashAndWithoutFiles) {
   std::string path = Make("in", 5 * 1048576 + 17);
   std::string want = Expected(5 * 1048576 + 17) + "  -\n";
