@@ -74,6 +74,27 @@ void BM_Sha256AndTreeHashOneShot(benchmark::State& state) {
 }
 BENCHMARK(BM_Sha256AndTreeHashOneShot)->Unit(benchmark::kMillisecond);
 
+// Why DualHasher alternates 64 KiB slices: the same two hashers fed slices of other sizes
+// (the second pass reads from L1/L2 when the slice fits, from further away when it does not).
+void BM_DualBySlice(benchmark::State& state) {
+  const auto& buf = Buffer();
+  const size_t slice = static_cast<size_t>(state.range(0));
+  mtg::hash::Sha256 linear;
+  mtg::hash::TreeHasher tree;
+  for (auto _ : state) {
+    std::span<const uint8_t> data(buf);
+    for (size_t off = 0; off < data.size(); off += slice) {
+      auto piece = data.subspan(off, std::min(slice, data.size() - off));
+      linear.Update(piece);
+      tree.Update(piece);
+    }
+    benchmark::DoNotOptimize(linear.Final());
+    benchmark::DoNotOptimize(tree.Final());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * kBufferSize);
+}
+BENCHMARK(BM_DualBySlice)->RangeMultiplier(4)->Range(4 << 10, 4 << 20)->Unit(benchmark::kMillisecond);
+
 // Small-message cost that SigV4 pays per request (five HMACs and a few hashes).
 void BM_HmacSha256Short(benchmark::State& state) {
   std::vector<uint8_t> key(32, 0x42);

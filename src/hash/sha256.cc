@@ -26,7 +26,8 @@ void InitOrDie(EVP_MD_CTX* ctx) {
   if (EVP_DigestInit_ex2(ctx, Md(), nullptr) != 1) std::abort();
 }
 
-// Each thread keeps one hasher for the one-shot helpers, so a call allocates nothing.
+// Each thread keeps one hasher for the one-shot helpers, so a call does not create and free an
+// EVP_MD_CTX.
 Sha256& ThreadHasher() {
   thread_local Sha256 hasher;
   return hasher;
@@ -91,7 +92,9 @@ Digest Sha256::Final() {
   Digest out;
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(Ctx(ctx_), out.data(), &len) != 1 || len != out.size()) std::abort();
-  // Re-initialising with the same method reuses the provider context: no allocation.
+  // Ready for reuse. OpenSSL 3.0 allocates a fresh 112-byte provider state here (measured:
+  // one malloc per digest; neither EVP_MD_CTX_FLAG_REUSE nor copying a pristine context avoids
+  // it). That is noise next to hashing a 1 MiB leaf; the EVP_MD_CTX itself is kept.
   InitOrDie(Ctx(ctx_));
   return out;
 }
@@ -104,8 +107,8 @@ Digest Sha256Of(std::span<const uint8_t> data) {
 
 std::string Sha256Hex(std::string_view data) { return ToHex(Sha256Of(data)); }
 
-// HMAC (RFC 2104) built on the reusable hasher rather than OpenSSL's HMAC(), which allocates
-// a MAC context per call; SigV4 signs every request with a chain of five of these.
+// HMAC (RFC 2104) built on the reusable hasher rather than OpenSSL's HMAC(), which builds and
+// frees a MAC context per call; SigV4 signs every request with a chain of five of these.
 Digest HmacSha256(std::span<const uint8_t> key, std::span<const uint8_t> data) {
   constexpr size_t kBlock = 64;
   uint8_t block[kBlock] = {};
