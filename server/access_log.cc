@@ -49,7 +49,7 @@ std::string FormatTime(int64_t unix_ms) {
   time_t seconds = static_cast<time_t>(unix_ms / 1000);
   struct tm tm_utc;
   gmtime_r(&seconds, &tm_utc);
-  char buf[40];
+  char buf[80];
   int ms = static_cast<int>(unix_ms % 1000);
   if (ms < 0) ms += 1000;
   snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm_utc.tm_year + 1900,
@@ -89,6 +89,28 @@ std::string SanitizeTarget(std::string_view target) {
   return out;
 }
 
+AccessRecord MakeAccessRecord(const Request& request, const Response& response, int64_t arrival_ms,
+                              int64_t duration_us) {
+  AccessRecord r;
+  r.unix_ms = arrival_ms;
+  std::string_view path = request.raw_path;
+  if (path.starts_with('/')) {
+    path.remove_prefix(1);
+    r.account = std::string(path.substr(0, path.find('/')));
+  }
+  r.access_key = request.access_key;
+  r.method = request.method;
+  r.target = request.target;
+  r.status = response.status;
+  r.bytes_in = request.body_bytes_read();
+  r.bytes_out = response.reset_after_bytes
+                    ? std::min(*response.reset_after_bytes, response.BodyLength())
+                    : response.BodyLength();
+  r.duration_us = duration_us;
+  r.operation = request.operation;
+  return r;
+}
+
 std::string FormatAccessLine(const AccessRecord& r) {
   std::string line = FormatTime(r.unix_ms);
   line += ' ';
@@ -107,7 +129,7 @@ std::string FormatAccessLine(const AccessRecord& r) {
   line += std::to_string(r.bytes_out);
   line += ' ';
   int64_t us = std::max<int64_t>(r.duration_us, 0);
-  char dur[32];
+  char dur[64];
   snprintf(dur, sizeof dur, "%lld.%03lld", static_cast<long long>(us / 1000),
            static_cast<long long>(us % 1000));
   line += dur;

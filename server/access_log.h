@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "http.h"
 
 namespace mtg::server {
 
@@ -39,6 +40,12 @@ struct AccessRecord {
 // X-Amz-Security-Token, Signature, AWSAccessKeyId...) masked as "***", and every byte outside
 // printable ASCII or equal to space or '%'-unsafe escaped as %XX.
 std::string SanitizeTarget(std::string_view target);
+
+// The record of a finished request (for a Service observer): account from the path's first
+// segment, key from the verified signature, bytes in as read, bytes out as sent (cut short by
+// an injected reset).
+AccessRecord MakeAccessRecord(const Request& request, const Response& response, int64_t arrival_ms,
+                              int64_t duration_us);
 
 // One log line for the record, ending in '\n'.
 std::string FormatAccessLine(const AccessRecord& record);

@@ -58,6 +58,26 @@ TEST(AccessLog, EscapesControlCharactersAndSpaces) {
   EXPECT_NE(line.find("/-/vaults/a%20b%0A2026"), std::string::npos);
 }
 
+TEST(AccessLog, RecordFromRequestAndResponse) {
+  Request req;
+  req.method = "POST";
+  req.target = "/012345678901/vaults/v1/archives?X-Amz-Signature=abc";
+  ASSERT_TRUE(SplitTarget(req));
+  req.access_key = "AKIDEXAMPLE";
+  req.operation = "upload-archive";
+  Response res;
+  res.status = 201;
+  res.body = "0123456789";
+  AccessRecord r = MakeAccessRecord(req, res, 1795730396123, 2500);
+  EXPECT_EQ(r.account, "012345678901");
+  EXPECT_EQ(r.bytes_out, 10u);
+  EXPECT_EQ(FormatAccessLine(r),
+            "2026-11-26T21:59:56.123Z 012345678901 AKIDEXAMPLE POST "
+            "/012345678901/vaults/v1/archives?X-Amz-Signature=*** 201 0 10 2.500 upload-archive\n");
+  res.reset_after_bytes = 4;
+  EXPECT_EQ(MakeAccessRecord(req, res, 0, 0).bytes_out, 4u);
+}
+
 TEST(AccessLog, WritesLinesFromManyThreads) {
   char tmpl[] = "/tmp/access_log_test_XXXXXX";
   int fd = mkstemp(tmpl);
