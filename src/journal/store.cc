@@ -25,16 +25,17 @@ constexpr IdAlphabet kAlphabet;
 char* Arena::Allocate(size_t n) {
   if (n > left_) {
     // new char[] without () leaves the memory untouched, so unused block tails cost no RSS.
-    if (n > kBlockSize / 4) {
+    if (n > kBlockSize / 64) {
       // A private block for one big string; keep filling the current small block.
       blocks_.emplace_back(new char[n]);
       reserved_ += n;
       return blocks_.back().get();
     }
-    blocks_.emplace_back(new char[kBlockSize]);
-    reserved_ += kBlockSize;
+    size_t size = reserved_ < kBlockSize / 16 ? kBlockSize / 16 : reserved_ < kBlockSize ? reserved_ : kBlockSize;
+    blocks_.emplace_back(new char[size]);
+    reserved_ += size;
     cur_ = blocks_.back().get();
-    left_ = kBlockSize;
+    left_ = size;
   }
   char* p = cur_;
   cur_ += n;
@@ -105,7 +106,7 @@ std::string UnpackId(const char* packed, size_t chars) {
 
 Record& Store::NewRecord() {
   uint32_t i = record_count++;
-  if ((i & 0xFFFF) == 0) record_chunks.emplace_back(new Record[kRecordsPerChunk]);
+  if ((i & (kRecordsPerChunk - 1)) == 0) record_chunks.emplace_back(new Record[kRecordsPerChunk]);
   return record(i);
 }
 

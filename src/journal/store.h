@@ -16,7 +16,7 @@ namespace mtg::journal::internal {
 
 inline constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
 
-// Bump allocator over 1 MiB blocks; a large string gets a block of its own.
+// Bump allocator over blocks growing from 64 KiB to 1 MiB; a large string gets a block of its own.
 class Arena {
  public:
   char* Allocate(size_t n);
@@ -151,7 +151,9 @@ std::string UnpackId(const char* packed, size_t chars);
 inline size_t PackedSize(size_t chars) { return (chars * 6 + 7) / 8; }
 
 struct Store {
-  static constexpr size_t kRecordsPerChunk = size_t{1} << 16;
+  // 4096 records (320 KiB) a chunk: small journals stay small, 10 million records are 2,442 chunks.
+  static constexpr int kChunkShift = 12;
+  static constexpr size_t kRecordsPerChunk = size_t{1} << kChunkShift;
 
   Arena arena;
   std::vector<std::unique_ptr<Record[]>> record_chunks;
@@ -162,8 +164,10 @@ struct Store {
   IndexTable by_name;
   size_t live_archives = 0;
 
-  Record& record(uint32_t i) { return record_chunks[i >> 16][i & 0xFFFF]; }
-  const Record& record(uint32_t i) const { return record_chunks[i >> 16][i & 0xFFFF]; }
+  Record& record(uint32_t i) { return record_chunks[i >> kChunkShift][i & (kRecordsPerChunk - 1)]; }
+  const Record& record(uint32_t i) const {
+    return record_chunks[i >> kChunkShift][i & (kRecordsPerChunk - 1)];
+  }
   Record& NewRecord();
 
   // The canonical key bytes of a record's id (packed or raw) for hashing and comparison.
