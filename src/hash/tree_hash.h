@@ -19,7 +19,8 @@ inline constexpr uint64_t kTreeLeafSize = 1024 * 1024;
 Digest CombineTreeHashes(std::span<const Digest> nodes);
 
 // Streaming tree hash. Memory: one digest per tree level (O(log n)), never the leaves list;
-// nothing is allocated after construction.
+// the hasher itself allocates nothing after construction (OpenSSL mallocs a small state per
+// digest, see sha256.cc).
 class TreeHasher {
  public:
   // leaf_size is 1 MiB in production; tests may use a smaller power of two. Any other value is
