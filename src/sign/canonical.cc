@@ -152,7 +152,9 @@ std::string RemoveDotSegments(std::string_view path) {
 std::string CanonicalUri(std::string_view raw_path, std::string_view service) {
   if (raw_path.empty()) return "/";
   if (IsS3Service(service)) return std::string(raw_path);
-  return UriEncode(RemoveDotSegments(raw_path), /*keep_slash=*/true);
+  // A relative path ("a/..") can normalise to nothing; the canonical URI is never empty.
+  const std::string normalised = RemoveDotSegments(raw_path);
+  return normalised.empty() ? "/" : UriEncode(normalised, /*keep_slash=*/true);
 }
 
 Result<std::string> CanonicalQuery(std::string_view raw_query) {
