@@ -30,6 +30,12 @@ Error LockedError(std::string_view path) {
   return e;
 }
 
+Error NotRegularError(std::string_view path) {
+  Error e(ErrorCode::kIo, "open " + std::string(path) + ": not a regular file");
+  e.sys_errno = ENXIO;
+  return e;
+}
+
 Result<bool> FileSystem::Exists(const std::string& path) {
   auto info = LStat(path);
   if (info) return true;

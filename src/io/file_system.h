@@ -140,6 +140,8 @@ class FileSystem {
  public:
   virtual ~FileSystem() = default;
 
+  // The open calls accept regular files only: a directory fails with EISDIR, anything else
+  // with NotRegularError.
   [[nodiscard]] virtual Result<std::unique_ptr<ReadableFile>> OpenRead(
       const std::string& path, ReadHint hint = ReadHint::kNormal) = 0;
   // Creates the file (with `mode` & ~umask) if it does not exist.
@@ -236,6 +238,9 @@ class PosixFileSystem final : public FileSystem {
 Error PathError(std::string_view op, std::string_view path, int err);
 // The kLocked error for a lock held elsewhere.
 Error LockedError(std::string_view path);
+// Opening a fifo, socket or device as a file: "open <path>: not a regular file" (kIo, ENXIO).
+// Refused so that a scanner racing with `mkfifo` never blocks on open.
+Error NotRegularError(std::string_view path);
 
 // ---- Path helpers (pure string functions on '/'-separated byte strings). ----
 

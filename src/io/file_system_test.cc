@@ -430,6 +430,13 @@ TEST(PosixFileSystemTest, SpecialFilesAreOther) {
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
   EXPECT_EQ(env.fs().LStat(fifo)->type, FileType::kOther);
   EXPECT_EQ(env.fs().List(env.root)->at(0).type, FileType::kOther);
+  // Opening a fifo must fail at once, not block waiting for a writer or reader.
+  auto read = env.fs().OpenRead(fifo);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().message, "open " + fifo + ": not a regular file");
+  EXPECT_FALSE(env.fs().ReadFile(fifo));
+  EXPECT_FALSE(env.fs().OpenAppend(fifo));
+  EXPECT_FALSE(env.fs().OpenWrite(fifo, WriteMode::kExisting));
 }
 
 TEST(MemoryFileSystemTest, SpecialFilesAndClock) {
@@ -437,7 +444,8 @@ TEST(MemoryFileSystemTest, SpecialFilesAndClock) {
   MemoryFileSystem fs(&clock);
   ASSERT_TRUE(fs.MakeSpecial("/sock"));
   EXPECT_EQ(fs.LStat("/sock")->type, FileType::kOther);
-  EXPECT_EQ(fs.OpenRead("/sock").error().sys_errno, ENXIO);
+  EXPECT_EQ(fs.OpenRead("/sock").error().message, "open /sock: not a regular file");
+  EXPECT_EQ(fs.ReadFile("/sock").error().sys_errno, ENXIO);
   auto file = fs.OpenAppend("/f");
   ASSERT_TRUE(file);
   EXPECT_EQ(fs.Stat("/f")->mtime, 1000);

@@ -281,7 +281,7 @@ Result<NodePtr> OpenNode(State& s, const std::string& path, bool create, bool ex
     if (exclusive) return Fail("open", path, EEXIST);
     if (at.node->type == FileType::kDirectory) return Fail("open", path, EISDIR);
     if (at.node->type == FileType::kSymlink) return Fail("open", path, ELOOP);  // O_EXCL on a link
-    if (at.node->type == FileType::kOther) return Fail("open", path, ENXIO);
+    if (at.node->type == FileType::kOther) return std::unexpected(NotRegularError(path));
     return at.node;
   }
   if (!create) return Fail("open", path, ENOENT);
@@ -345,8 +345,8 @@ Result<std::string> MemoryFileSystem::ReadFile(const std::string& path, uint64_t
   Lookup at;
   if (int err = state_->Resolve(path, true, &at); err != 0) return Fail("open", path, err);
   if (!at.node) return Fail("open", path, ENOENT);
-  if (at.node->type == FileType::kDirectory) return Fail("read", path, EISDIR);
-  if (at.node->type != FileType::kRegular) return Fail("open", path, ENXIO);
+  if (at.node->type == FileType::kDirectory) return Fail("open", path, EISDIR);
+  if (at.node->type != FileType::kRegular) return std::unexpected(NotRegularError(path));
   if (at.node->data.size() > limit) return Fail("read", path, EFBIG);
   return at.node->data;
 }

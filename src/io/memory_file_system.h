@@ -18,7 +18,7 @@ class MemoryFileSystem final : public FileSystem {
   ~MemoryFileSystem() override;
 
   // Creates a special file (like a fifo or socket: Stat reports kOther; opening it fails with
-  // ENXIO), so scanners can be tested against entries they must skip.
+  // NotRegularError), so scanners can be tested against entries they must skip.
   [[nodiscard]] Result<void> MakeSpecial(const std::string& path);
 
   Result<std::unique_ptr<ReadableFile>> OpenRead(const std::string& path,

@@ -191,12 +191,21 @@ class PosixFileLock final : public FileLock {
   Fd fd_;
 };
 
-// Refuses directories for file handles, so every implementation fails the same way at open.
-Result<void> RequireNotDirectory(int fd, const std::string& path) {
+// Opens a regular file. O_NONBLOCK keeps open() of a fifo from blocking; it is cleared again
+// once the descriptor is known to be a regular file. Refusing directories and special files
+// here makes every implementation fail the same way at open.
+Result<int> OpenRegular(const std::string& path, int flags, mode_t mode = 0) {
+  Fd fd(OpenRetry(path.c_str(), flags | O_NONBLOCK, mode));
+  if (fd.get() < 0) return Fail("open", path, errno);
   struct stat st;
-  if (::fstat(fd, &st) != 0) return Fail("open", path, errno);
+  if (::fstat(fd.get(), &st) != 0) return Fail("fstat", path, errno);
   if (S_ISDIR(st.st_mode)) return Fail("open", path, EISDIR);
-  return Ok();
+  if (!S_ISREG(st.st_mode)) return std::unexpected(NotRegularError(path));
+  int status = ::fcntl(fd.get(), F_GETFL);
+  if (status < 0 || ::fcntl(fd.get(), F_SETFL, status & ~O_NONBLOCK) != 0) {
+    return Fail("fcntl", path, errno);
+  }
+  return fd.Release();
 }
 
 }  // namespace
@@ -208,9 +217,9 @@ PosixFileSystem& PosixFileSystem::Instance() {
 
 Result<std::unique_ptr<ReadableFile>> PosixFileSystem::OpenRead(const std::string& path,
                                                                 ReadHint hint) {
-  Fd fd(OpenRetry(path.c_str(), O_RDONLY));
-  if (fd.get() < 0) return Fail("open", path, errno);
-  MTG_TRY_VOID(RequireNotDirectory(fd.get(), path));
+  auto opened = OpenRegular(path, O_RDONLY);
+  if (!opened) return std::unexpected(std::move(opened.error()));
+  Fd fd(*opened);
   if (hint == ReadHint::kSequential) {
     (void)::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);  // advice only
   }
@@ -219,9 +228,9 @@ Result<std::unique_ptr<ReadableFile>> PosixFileSystem::OpenRead(const std::strin
 
 Result<std::unique_ptr<AppendableFile>> PosixFileSystem::OpenAppend(const std::string& path,
                                                                     uint32_t mode) {
-  Fd fd(OpenRetry(path.c_str(), O_WRONLY | O_APPEND | O_CREAT, static_cast<mode_t>(mode)));
-  if (fd.get() < 0) return Fail("open", path, errno);
-  MTG_TRY_VOID(RequireNotDirectory(fd.get(), path));
+  auto opened = OpenRegular(path, O_WRONLY | O_APPEND | O_CREAT, static_cast<mode_t>(mode));
+  if (!opened) return std::unexpected(std::move(opened.error()));
+  Fd fd(*opened);
   return std::make_unique<PosixAppendableFile>(path, fd.Release());
 }
 
@@ -235,18 +244,18 @@ Result<std::unique_ptr<WritableFile>> PosixFileSystem::OpenWrite(const std::stri
     case WriteMode::kCreateNew: flags |= O_CREAT | O_EXCL; break;
     case WriteMode::kExisting: break;
   }
-  Fd fd(OpenRetry(path.c_str(), flags, static_cast<mode_t>(mode)));
-  if (fd.get() < 0) return Fail("open", path, errno);
-  MTG_TRY_VOID(RequireNotDirectory(fd.get(), path));
+  auto opened = OpenRegular(path, flags, static_cast<mode_t>(mode));
+  if (!opened) return std::unexpected(std::move(opened.error()));
+  Fd fd(*opened);
   return std::make_unique<PosixWritableFile>(path, fd.Release());
 }
 
 Result<std::string> PosixFileSystem::ReadFile(const std::string& path, uint64_t limit) {
-  Fd fd(OpenRetry(path.c_str(), O_RDONLY));
-  if (fd.get() < 0) return Fail("open", path, errno);
+  auto opened = OpenRegular(path, O_RDONLY);
+  if (!opened) return std::unexpected(std::move(opened.error()));
+  Fd fd(*opened);
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return Fail("fstat", path, errno);
-  if (S_ISDIR(st.st_mode)) return Fail("read", path, EISDIR);
   if (static_cast<uint64_t>(st.st_size) > limit) return Fail("read", path, EFBIG);
   std::string out;
   out.resize(static_cast<size_t>(st.st_size));
