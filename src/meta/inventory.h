@@ -26,6 +26,8 @@ struct InventoryItem {
   int64_t creation_epoch = 0;      // creation_date through Iso8601ToEpoch
   uint64_t size = 0;
   std::string sha256_tree_hash;    // as the inventory wrote it (not checked here)
+
+  bool operator==(const InventoryItem&) const = default;
 };
 
 // Called once per archive, in inventory order. The item's buffers are reused for the next

@@ -95,6 +95,24 @@ class RecordSplitter {
   std::vector<size_t> tried_from_;
 };
 
+// mt-aws-glacier's s/\\"/"/g: left to right, `\"` becomes `"`, every other byte stays.
+void UnescapeQuotes(std::string_view text, std::string& out) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t slash = text.find('\\', i);
+    if (slash == std::string_view::npos) break;
+    out.append(text.substr(i, slash - i));
+    if (slash + 1 < text.size() && text[slash + 1] == '"') {
+      out += '"';
+      i = slash + 2;
+    } else {
+      out += '\\';
+      i = slash + 1;
+    }
+  }
+  out.append(text.substr(i));
+}
+
 // Perl's `split /,/, $line`: trailing empty fields are dropped.
 std::vector<std::string_view> SplitHeader(std::string_view line) {
   std::vector<std::string_view> names;
@@ -224,7 +242,7 @@ class InventoryCsvParser::Impl {
       out.clear();
       const std::string_view text = line.substr(span.begin, span.end - span.begin);
       if (span.quoted) {
-        Unescape(text, out);
+        UnescapeQuotes(text, out);
       } else {
         out.append(text);
       }
@@ -234,18 +252,6 @@ class InventoryCsvParser::Impl {
     MTG_TRY_VOID(sink_(item_));
     ++archive_count_;
     return Ok();
-  }
-
-  // mt-aws-glacier's s/\\"/"/g: left to right, `\"` becomes `"`, every other byte stays.
-  static void Unescape(std::string_view text, std::string& out) {
-    for (size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '"') {
-        out += '"';
-        ++i;
-      } else {
-        out += text[i];
-      }
-    }
   }
 
   std::string& FieldBuffer(int field) {
@@ -280,6 +286,23 @@ InventoryCsvParser::~InventoryCsvParser() = default;
 Result<void> InventoryCsvParser::Feed(std::string_view bytes) { return impl_->Feed(bytes); }
 Result<void> InventoryCsvParser::Finish() { return impl_->Finish(); }
 uint64_t InventoryCsvParser::archive_count() const { return impl_->archive_count(); }
+
+std::optional<std::vector<std::string>> internal::SplitCsvRecord(std::string_view line, size_t columns) {
+  if (columns == 0) return std::nullopt;
+  RecordSplitter splitter;
+  if (!splitter.Split(line, columns)) return std::nullopt;
+  std::vector<std::string> fields;
+  for (const Span& span : splitter.spans()) {
+    std::string& out = fields.emplace_back();
+    const std::string_view text = line.substr(span.begin, span.end - span.begin);
+    if (span.quoted) {
+      UnescapeQuotes(text, out);
+    } else {
+      out.assign(text);
+    }
+  }
+  return fields;
+}
 
 Result<uint64_t> ParseInventoryCsv(std::string_view text, InventorySink sink) {
   InventoryCsvParser parser(std::move(sink));

@@ -25,7 +25,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "meta/inventory.h"
@@ -58,5 +61,11 @@ class InventoryCsvParser {
 
 // Parses a whole inventory held in memory; returns the number of archives.
 [[nodiscard]] Result<uint64_t> ParseInventoryCsv(std::string_view text, InventorySink sink);
+
+namespace internal {
+// One record line (no line end) split into `columns` unescaped fields as above; nullopt when it
+// does not split. For tests and fuzzing (the parser itself avoids the copies).
+std::optional<std::vector<std::string>> SplitCsvRecord(std::string_view line, size_t columns);
+}  // namespace internal
 
 }  // namespace mtg::meta
