@@ -70,7 +70,7 @@ struct Scanner::State {
   io::FileSystem* fs = nullptr;
   ScanOptions options;
   std::vector<Frame> stack;
-  // --follow only: directories and symlink targets already scanned, as (device, inode).
+  // --follow only: directories already scanned, as (device, inode).
   std::set<std::pair<uint64_t, uint64_t>> seen;
   ScanStats stats;
 
@@ -216,10 +216,6 @@ bool Scanner::State::Visit(const Entry& entry, ScanEvent& event) {
     if (const char* problem = NameProblem(entry.name, relative)) {
       return Emit(ScanEventKind::kBadName, relative, "file name " + Quote(relative) + " " + problem + "; skipped",
                   event);
-    }
-    if (options.follow && !seen.insert({target->device, target->inode}).second) {
-      return Emit(ScanEventKind::kDuplicate, relative,
-                  "symlink " + Quote(relative) + " points to a file already scanned; skipped", event);
     }
     return EmitFile(relative, *target, event);
   }

@@ -7,10 +7,12 @@
 //   - a symlink to a file is scanned as that file (stat follows it); a symlink to a directory is
 //     not descended; a dangling symlink is ignored (we still emit a notice);
 //   - with `follow` (--follow), symlinked directories are descended like `find -L`; a directory
-//     (or a symlink target) reached again under another path is skipped (first path wins), which
-//     also ends symlink cycles. Plain files are not de-duplicated: as in the original, `linkd/f`
-//     and a symlink `linkf` to the same file both appear (only symlink targets and directories
-//     are remembered, so memory grows with directories and symlinks, not with files);
+//     reached again under another path is skipped (first path wins), which also ends symlink
+//     cycles. Files are not de-duplicated: each name is a file the user has and would restore.
+//     That is what the original did: File::Find's duplicate check answered "undef" for a file
+//     seen before, but still passed the name to the callback, whose -f test then took it; in its
+//     run `real/f` was uploaded as `linkd/f` and as the symlink `linkf`. Memory grows with the
+//     number of directories, never with files;
 //   - directories are pruned only when the filters exclude them with match_subdirs (§4); every
 //     other file is checked by itself;
 //   - zero-length files are reported apart (kZeroSizeFile): never uploaded, "missing" for
@@ -60,7 +62,7 @@ enum class ScanEventKind : uint8_t {
   kSpecialFile,      // fifo, socket, device
   kSymlinkToDir,     // without --follow, a symlinked directory is not descended
   kDanglingSymlink,  // target missing, or a symlink loop
-  kDuplicate,        // --follow: directory or symlink target already scanned under another path
+  kDuplicate,        // --follow: a directory already scanned under another path
   kLoop,             // a directory that contains itself (symlink or bind mount back to an ancestor)
   // Errors: something could not be scanned; the scan goes on.
   kBadName,          // CR, LF or TAB, or not UTF-8; for a directory, all of it is skipped

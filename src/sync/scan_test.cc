@@ -178,10 +178,15 @@ TEST(Scan, FollowDescendsSymlinkedDirsAndFirstPathWins) {
   t.File("real/f", "content");
   t.Link("real/f", "linkf");
   t.Link("real", "linkd");
-  t.Link("real/f", "linkg");  // a second symlink to the same file: already seen
+  t.Link("real/f", "linkg");  // files are never de-duplicated, only directories
+  t.Link("real", "linke");
   auto events = RunScan(Posix(), t.root(), /*follow=*/true);
-  EXPECT_EQ(Names(events, ScanEventKind::kFile), (Strings{"linkd/f", "linkf"}));
-  EXPECT_EQ(Names(events, ScanEventKind::kDuplicate), (Strings{"linkg", "real"}));
+  EXPECT_EQ(Names(events, ScanEventKind::kFile), (Strings{"linkd/f", "linkf", "linkg"}));
+  EXPECT_EQ(Names(events, ScanEventKind::kDuplicate), (Strings{"linke", "real"}));
+  // Without --follow the same tree gives the plain file and the file symlinks.
+  events = RunScan(Posix(), t.root());
+  EXPECT_EQ(Names(events, ScanEventKind::kFile), (Strings{"linkf", "linkg", "real/f"}));
+  EXPECT_EQ(Names(events, ScanEventKind::kSymlinkToDir), (Strings{"linkd", "linke"}));
 }
 
 TEST(Scan, FollowNeverLoops) {
