@@ -50,7 +50,7 @@ namespace mtg::sync {
 struct ScanOptions {
   std::string dir;                // --dir, as given; names are relative to it
   bool follow = false;            // --follow
-  const Filter* filter = nullptr; // null or empty: everything is included
+  const Filter* filter = nullptr; // null or empty: everything is included; must outlive the scan
 };
 
 enum class ScanEventKind : uint8_t {
