@@ -81,6 +81,14 @@ long MaxRssKb() {
   return usage.ru_maxrss;
 }
 
+// User + system CPU seconds: on a shared machine the wall time also counts other processes.
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 int LoadOnce(const std::string& path) {
   auto& fs = mtg::io::PosixFileSystem::Instance();
   auto info = fs.Stat(path);
@@ -89,9 +97,11 @@ int LoadOnce(const std::string& path) {
     return 1;
   }
   long before = MaxRssKb();
+  double cpu_before = CpuSeconds();
   auto start = std::chrono::steady_clock::now();
   auto state = mtg::journal::LoadJournal(fs, path);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double cpu = CpuSeconds() - cpu_before;
   long after = MaxRssKb();
   if (!state) {
     std::fprintf(stderr, "%s\n", state.error().message.c_str());
@@ -99,8 +109,8 @@ int LoadOnce(const std::string& path) {
   }
   double file_mb = static_cast<double>(info->size) / 1e6;
   double rss_mb = static_cast<double>(after - before) * 1024 / 1e6;
-  std::printf("seconds=%.3f file_mb=%.1f rss_delta_mb=%.1f ratio=%.3f heap_mb=%.1f lines=%llu archives=%zu files=%zu\n",
-              seconds, file_mb, rss_mb, rss_mb / file_mb, static_cast<double>(state->memory_bytes()) / 1e6,
+  std::printf("seconds=%.3f cpu_seconds=%.3f file_mb=%.1f rss_delta_mb=%.1f ratio=%.3f heap_mb=%.1f lines=%llu archives=%zu files=%zu\n",
+              seconds, cpu, file_mb, rss_mb, rss_mb / file_mb, static_cast<double>(state->memory_bytes()) / 1e6,
               static_cast<unsigned long long>(state->line_count()), state->archive_count(), state->file_count());
   return 0;
 }

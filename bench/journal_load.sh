@@ -22,5 +22,5 @@ done
 median() {  # median of the named key over the runs
   printf '%s\n' "${results[@]}" | tr ' ' '\n' | sed -n "s/^$1=//p" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
-echo "median: seconds=$(median seconds) rss_delta_mb=$(median rss_delta_mb) ratio=$(median ratio)" \
+echo "median: seconds=$(median seconds) cpu_seconds=$(median cpu_seconds) rss_delta_mb=$(median rss_delta_mb) ratio=$(median ratio)" \
      "file_mb=$(median file_mb) ($records records)"

@@ -7,6 +7,17 @@
 namespace mtg::journal {
 namespace {
 
+enum : uint8_t { kPlain = 0, kSpace = 1, kMaybeSpace = 2 };
+
+struct ByteKinds {
+  uint8_t kind[256];
+  constexpr ByteKinds() : kind() {
+    for (int c : {' ', '\t', '\n', '\v', '\f', '\r'}) kind[c] = kSpace;
+    for (int c : {0xC2, 0xE1, 0xE2, 0xE3}) kind[c] = kMaybeSpace;
+  }
+};
+constexpr ByteKinds kByteKind;
+
 // A cursor over the line. Each Take* consumes input only on success, mirroring one regex atom.
 class Scanner {
  public:
@@ -58,7 +69,17 @@ class Scanner {
   bool TakeNonSpace(std::string_view& out) {
     size_t start = pos_;
     size_t end = pos_;
-    while (end < s_.size() && SpaceLength(end) == 0) ++end;
+    // Hot loop: most bytes are plain visible ASCII; only spaces and a few UTF-8 lead bytes
+    // (0xC2, 0xE1, 0xE2, 0xE3) need the full check.
+    while (end < s_.size()) {
+      uint8_t kind = kByteKind.kind[static_cast<unsigned char>(s_[end])];
+      if (kind == kPlain) {
+        ++end;
+        continue;
+      }
+      if (kind == kSpace || SpaceLength(end) != 0) break;
+      ++end;
+    }
     if (end == start) return false;
     out = s_.substr(start, end - start);
     pos_ = end;

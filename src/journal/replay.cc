@@ -4,7 +4,6 @@
 #include <limits>
 #include <string>
 
-#include "base/hex.h"
 #include "journal/line_parser.h"
 #include "journal/quote.h"
 #include "journal/store.h"
@@ -46,7 +45,28 @@ uint32_t SaturatedLine(uint64_t line) {
                                                      : static_cast<uint32_t>(line);
 }
 
-int HexNibble(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
+struct HexTable {
+  int8_t value[256];
+  constexpr HexTable() : value() {
+    for (auto& v : value) v = -1;
+    for (int c = '0'; c <= '9'; ++c) value[c] = static_cast<int8_t>(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) value[c] = static_cast<int8_t>(c - 'a' + 10);
+  }
+};
+constexpr HexTable kHexValue;
+
+// 64 lowercase hex digits → 32 bytes, in one pass; false (out partly written) otherwise.
+bool DecodeLowerHex64(std::string_view text, uint8_t* out) {
+  if (text.size() != 64) return false;
+  int bad = 0;
+  for (size_t i = 0; i < 32; ++i) {
+    int hi = kHexValue.value[static_cast<unsigned char>(text[2 * i])];
+    int lo = kHexValue.value[static_cast<unsigned char>(text[2 * i + 1])];
+    bad |= hi | lo;  // any -1 sets the sign bit
+    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return bad >= 0;
+}
 
 }  // namespace
 
@@ -94,10 +114,12 @@ Result<void> JournalReader::ProcessLine(std::string_view line) {
   }
   Store& s = *state_.store_;
   std::string& packed_id = scratch_;  // reused: no allocation per line
+  uint64_t id_hash = 0;
   auto find = [&](size_t* slot) {
     bool packed = internal::PackId(p.archive_id, packed_id);
     std::string_view key = packed ? std::string_view(packed_id) : p.archive_id;
-    return std::pair{s.FindArchive(key, packed, p.archive_id.size(), slot), packed};
+    id_hash = Store::IdHash(key, p.archive_id.size());
+    return std::pair{s.FindArchive(key, packed, p.archive_id.size(), id_hash, slot), packed};
   };
   auto inconsistency = [&](std::string message) -> Result<void> {
     if (!options_.tolerate_inconsistency) return Fail(ErrorCode::kParse, std::move(message));
@@ -130,10 +152,7 @@ Result<void> JournalReader::ProcessLine(std::string_view line) {
       r.id_len = static_cast<uint32_t>(p.archive_id.size());
       uint32_t flags = packed ? uint32_t{Record::kIdPacked} : 0u;
       if (p.mtime_known) flags |= Record::kMtimeKnown;
-      if (IsLowerHex(p.tree_hash, 64)) {
-        for (size_t i = 0; i < 32; ++i) {
-          r.hash[i] = static_cast<uint8_t>(HexNibble(p.tree_hash[2 * i]) << 4 | HexNibble(p.tree_hash[2 * i + 1]));
-        }
+      if (DecodeLowerHex64(p.tree_hash, r.hash)) {
         flags |= Record::kHashBinary;
       } else {
         const char* text = s.arena.Copy(p.tree_hash);
@@ -145,10 +164,7 @@ Result<void> JournalReader::ProcessLine(std::string_view line) {
       r.file = s.InternFile(p.relfilename);
       r.next = kNoIndex;
       r.line = SaturatedLine(line_number_);
-      s.by_id.Insert(Store::IdHash(key, r.id_len), index, [&s](uint32_t i) {
-        const Record& x = s.record(i);
-        return Store::IdHash(s.IdKey(x), x.id_len);
-      });
+      s.by_id.Insert(id_hash, index);
       ++s.live_archives;
       return Ok();
     }

@@ -1,9 +1,11 @@
 #include "journal/store.h"
 
+#include <sys/mman.h>
+
 namespace mtg::journal::internal {
 namespace {
 
-constexpr size_t kBlockSize = size_t{1} << 20;
+constexpr size_t kHugePage = size_t{2} << 20;
 
 // 6-bit codes for [A-Za-z0-9_-]; 0xFF for any other byte.
 struct IdAlphabet {
@@ -22,24 +24,47 @@ constexpr IdAlphabet kAlphabet;
 
 }  // namespace
 
-char* Arena::Allocate(size_t n) {
-  if (n > left_) {
-    // new char[] without () leaves the memory untouched, so unused block tails cost no RSS.
-    if (n > kBlockSize / 64) {
-      // A private block for one big string; keep filling the current small block.
-      blocks_.emplace_back(new char[n]);
-      reserved_ += n;
-      return blocks_.back().get();
+Arena::~Arena() {
+  for (const Block& b : blocks_) {
+    if (b.mapped) {
+      munmap(b.data, b.size);
+    } else {
+      delete[] b.data;
     }
-    size_t size = reserved_ < kBlockSize / 16 ? kBlockSize / 16 : reserved_ < kBlockSize ? reserved_ : kBlockSize;
-    blocks_.emplace_back(new char[size]);
-    reserved_ += size;
-    cur_ = blocks_.back().get();
-    left_ = size;
   }
-  char* p = cur_;
-  cur_ += n;
-  left_ -= n;
+}
+
+char* Arena::NewBlock(size_t size) {
+  char* data = nullptr;
+  bool mapped = false;
+  if (size >= kHugePage) {
+    size = (size + kHugePage - 1) / kHugePage * kHugePage;
+    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+      madvise(p, size, MADV_HUGEPAGE);  // a hint: fine if the kernel says no
+      data = static_cast<char*>(p);
+      mapped = true;
+    }
+  }
+  // new char[] without () leaves the memory untouched, so unused block tails cost no RSS.
+  if (data == nullptr) data = new char[size];
+  blocks_.push_back(Block{data, size, mapped});
+  reserved_ += size;
+  return data;
+}
+
+char* Arena::Allocate(size_t n, size_t align) {
+  size_t pad = (align - reinterpret_cast<uintptr_t>(cur_) % align) % align;
+  if (n + pad > left_) {
+    if (n > next_size_ / 4) return NewBlock(n);  // private block; keep filling the current one
+    cur_ = NewBlock(next_size_);
+    left_ = next_size_;
+    next_size_ = next_size_ * 2 < max_block_ ? next_size_ * 2 : max_block_;
+    pad = 0;  // blocks are at least 16-byte aligned
+  }
+  char* p = cur_ + pad;
+  cur_ = p + n;
+  left_ -= n + pad;
   return p;
 }
 
@@ -106,13 +131,16 @@ std::string UnpackId(const char* packed, size_t chars) {
 
 Record& Store::NewRecord() {
   uint32_t i = record_count++;
-  if ((i & (kRecordsPerChunk - 1)) == 0) record_chunks.emplace_back(new Record[kRecordsPerChunk]);
+  if ((i & (kRecordsPerChunk - 1)) == 0) {
+    record_chunks.push_back(
+        reinterpret_cast<Record*>(record_arena.Allocate(kRecordsPerChunk * sizeof(Record), alignof(Record))));
+  }
   return record(i);
 }
 
-uint32_t Store::FindArchive(std::string_view key, bool packed, size_t chars, size_t* slot) const {
-  uint64_t h = IdHash(key, chars);
-  size_t s = by_id.Find(h, [&](uint32_t index) {
+uint32_t Store::FindArchive(std::string_view key, bool packed, size_t chars, uint64_t hash,
+                           size_t* slot) const {
+  size_t s = by_id.Find(hash, [&](uint32_t index) {
     const Record& r = record(index);
     return r.id_len == chars && ((r.flags & Record::kIdPacked) != 0) == packed &&
            std::memcmp(r.id, key.data(), key.size()) == 0;
@@ -124,8 +152,8 @@ uint32_t Store::FindArchive(std::string_view key, bool packed, size_t chars, siz
 
 uint32_t Store::FindArchiveById(std::string_view id) const {
   std::string packed;
-  if (PackId(id, packed)) return FindArchive(packed, true, id.size());
-  return FindArchive(id, false, id.size());
+  if (PackId(id, packed)) return FindArchive(packed, true, id.size(), IdHash(packed, id.size()));
+  return FindArchive(id, false, id.size(), IdHash(id, id.size()));
 }
 
 uint32_t Store::FindFile(std::string_view name) const {
@@ -146,7 +174,7 @@ uint32_t Store::InternFile(std::string_view name) {
   if (s != IndexTable::kNoSlot) return by_name.At(s);
   auto f = static_cast<uint32_t>(files.size());
   files.push_back(FileInfo{arena.Copy(name), static_cast<uint32_t>(name.size()), kNoIndex, kNoIndex, 0});
-  by_name.Insert(h, f, [&](uint32_t i) { return HashBytes(files[i].name, files[i].name_len); });
+  by_name.Insert(h, f);
   return f;
 }
 

@@ -16,18 +16,37 @@ namespace mtg::journal::internal {
 
 inline constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
 
-// Bump allocator over blocks growing from 64 KiB to 1 MiB; a large string gets a block of its own.
+// Bump allocator. Blocks grow from 64 KiB to 4 MiB; blocks of 2 MiB and more are mapped
+// directly and marked for transparent huge pages, because on a virtual machine a page fault per
+// 4 KiB page was the largest single cost of loading a big journal. A request larger than a
+// quarter of the current block size gets a block of its own.
 class Arena {
  public:
-  char* Allocate(size_t n);
+  // max_block: the size blocks grow to; the record arena uses 10 MiB, which holds exactly 32
+  // record chunks (so no tail is wasted).
+  explicit Arena(size_t max_block = size_t{4} << 20) : max_block_(max_block) {}
+  ~Arena();
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+
+  char* Allocate(size_t n, size_t align = 1);
   const char* Copy(std::string_view s);
   size_t bytes_reserved() const { return reserved_; }
 
  private:
-  std::vector<std::unique_ptr<char[]>> blocks_;
+  struct Block {
+    char* data;
+    size_t size;
+    bool mapped;
+  };
+  char* NewBlock(size_t size);
+
+  std::vector<Block> blocks_;
   char* cur_ = nullptr;
   size_t left_ = 0;
   size_t reserved_ = 0;
+  size_t max_block_;
+  size_t next_size_ = size_t{64} << 10;
 };
 
 struct Record {
@@ -65,8 +84,10 @@ struct FileInfo {
   uint32_t count;     // live versions
 };
 
-// Open addressing with linear probing; each slot keeps 32 bits of the hash so that probes
-// almost never touch the record they point to.
+// Open addressing with linear probing. Each slot keeps 32 bits of the key's hash (the tag), and
+// the home slot is derived from the tag alone (Fibonacci hashing), so probes almost never touch
+// the record they point to and growing the table never re-reads the keys (which would be a
+// cache miss per record).
 class IndexTable {
  public:
   struct Slot {
@@ -75,34 +96,28 @@ class IndexTable {
   };
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   static constexpr uint32_t kTombstone = 0xFFFFFFFEu;
+  static constexpr size_t kNoSlot = ~size_t{0};
 
-  // Finds the slot holding an entry equal to the key (by `equals(index)`), or kNoIndex.
+  static uint32_t TagOf(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
+
+  // The slot holding an entry for which `equals(index)` holds, or kNoSlot.
   template <typename Equals>
   size_t Find(uint64_t hash, Equals equals) const {
     if (slots_.empty()) return kNoSlot;
-    size_t mask = slots_.size() - 1;
-    auto tag = static_cast<uint32_t>(hash >> 32);
-    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    uint32_t tag = TagOf(hash);
+    for (size_t i = Home(tag);; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.index == kEmpty) return kNoSlot;
       if (s.index != kTombstone && s.tag == tag && equals(s.index)) return i;
     }
   }
   uint32_t At(size_t slot) const { return slots_[slot].index; }
-  // Inserts (the caller made sure the key is absent). `hash_of(index)` rehashes on growth.
-  template <typename HashOf>
-  void Insert(uint64_t hash, uint32_t index, HashOf hash_of) {
-    if ((used_ + 1) * 4 > slots_.size() * 3) Grow(hash_of);
-    size_t mask = slots_.size() - 1;
-    for (size_t i = hash & mask;; i = (i + 1) & mask) {
-      Slot& s = slots_[i];
-      if (s.index == kEmpty) {
-        s = Slot{index, static_cast<uint32_t>(hash >> 32)};
-        ++used_;
-        ++live_;
-        return;
-      }
-    }
+  // Inserts (the caller made sure the key is absent).
+  void Insert(uint64_t hash, uint32_t index) {
+    if ((used_ + 1) * 4 > slots_.size() * 3) Grow();
+    Place(Slot{index, TagOf(hash)});
+    ++used_;
+    ++live_;
   }
   void Erase(size_t slot) {
     slots_[slot].index = kTombstone;
@@ -110,34 +125,36 @@ class IndexTable {
   }
   size_t bytes() const { return slots_.size() * sizeof(Slot); }
 
-  static constexpr size_t kNoSlot = ~size_t{0};
-
  private:
-  template <typename HashOf>
-  void Grow(HashOf hash_of) {
-    size_t cap = 16;
-    while ((live_ + 1) * 2 > cap) cap *= 2;  // after a rebuild the table is at most half full
+  size_t Home(uint32_t tag) const { return (tag * 0x9E3779B9u) >> shift_; }
+  void Place(Slot slot) {
+    for (size_t i = Home(slot.tag);; i = (i + 1) & mask_) {
+      if (slots_[i].index == kEmpty) {
+        slots_[i] = slot;
+        return;
+      }
+    }
+  }
+  void Grow() {
+    int bits = 4;
+    while ((live_ + 1) * 2 > (size_t{1} << bits)) ++bits;  // after a rebuild at most half full
     std::vector<Slot> old;
     old.swap(slots_);
-    slots_.assign(cap, Slot{kEmpty, 0});
+    slots_.assign(size_t{1} << bits, Slot{kEmpty, 0});
+    mask_ = slots_.size() - 1;
+    shift_ = 32 - bits;
     used_ = 0;
-    live_ = 0;
     for (const Slot& s : old) {
       if (s.index == kEmpty || s.index == kTombstone) continue;
-      uint64_t h = hash_of(s.index);
-      size_t mask = cap - 1;
-      for (size_t i = h & mask;; i = (i + 1) & mask) {
-        if (slots_[i].index == kEmpty) {
-          slots_[i] = Slot{s.index, static_cast<uint32_t>(h >> 32)};
-          break;
-        }
-      }
+      Place(s);
       ++used_;
-      ++live_;
     }
+    live_ = used_;
   }
 
   std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  int shift_ = 32;
   size_t used_ = 0;  // live + tombstones
   size_t live_ = 0;
 };
@@ -155,8 +172,9 @@ struct Store {
   static constexpr int kChunkShift = 12;
   static constexpr size_t kRecordsPerChunk = size_t{1} << kChunkShift;
 
-  Arena arena;
-  std::vector<std::unique_ptr<Record[]>> record_chunks;
+  Arena arena;                                // strings
+  Arena record_arena{size_t{10} << 20};       // record chunks
+  std::vector<Record*> record_chunks;  // kRecordsPerChunk records each, carved from the arena
   uint32_t record_count = 0;
   std::vector<FileInfo> files;
   std::vector<uint32_t> live_files;  // files with at least one live version, first-seen order
@@ -180,7 +198,8 @@ struct Store {
   }
   static uint64_t IdHash(std::string_view key, size_t chars) { return HashBytes(key.data(), key.size()) ^ chars; }
   // Finds the live record with this id: `key` is the packed form when `packed`.
-  uint32_t FindArchive(std::string_view key, bool packed, size_t chars, size_t* slot = nullptr) const;
+  uint32_t FindArchive(std::string_view key, bool packed, size_t chars, uint64_t hash,
+                       size_t* slot = nullptr) const;
   uint32_t FindArchiveById(std::string_view id) const;
   uint32_t FindFile(std::string_view name) const;
   uint32_t InternFile(std::string_view name);
