@@ -7,6 +7,10 @@ target_compile_options(mtg_options INTERFACE
 if(MTG_WERROR)
   target_compile_options(mtg_options INTERFACE -Werror)
 endif()
+if(MTG_FUZZ)
+  # Coverage instrumentation for every library the fuzzers link, not only the fuzzer's own file.
+  target_compile_options(mtg_options INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 if(MTG_SANITIZE)
   list(JOIN MTG_SANITIZE "," _mtg_san)
   target_compile_options(mtg_options INTERFACE -fsanitize=${_mtg_san} -fno-omit-frame-pointer
