@@ -51,6 +51,33 @@ void AppendQuery(std::string& query, std::string_view param) {
   query += param;
 }
 
+// The limit/marker pair every List* operation pages with.
+std::string PageQuery(std::string_view marker, int limit) {
+  std::string query;
+  if (limit > 0) AppendQuery(query, QueryParam("limit", std::to_string(limit)));
+  if (!marker.empty()) AppendQuery(query, QueryParam("marker", marker));
+  return query;
+}
+
+// Calls parse(item) for each element of the array j[key], if there is one.
+template <typename F>
+void ForEachIn(const json& j, const char* key, F&& parse) {
+  auto list = j.find(key);
+  if (list == j.end() || !list->is_array()) return;
+  for (const json& item : *list) parse(item);
+}
+
+Result<ArchiveCreated> ArchiveCreatedFrom(const http::Response& response, std::string_view operation) {
+  ArchiveCreated created;
+  created.archive_id = std::string(http::FindHeader(response.headers, "x-amz-archive-id").value_or(""));
+  created.tree_hash = std::string(http::FindHeader(response.headers, "x-amz-sha256-tree-hash").value_or(""));
+  created.location = std::string(http::FindHeader(response.headers, "Location").value_or(""));
+  if (created.archive_id.empty()) {
+    return Fail(ErrorCode::kParse, std::string(operation) + ": no x-amz-archive-id in the response");
+  }
+  return created;
+}
+
 JobInfo ParseJob(const json& j) {
   JobInfo job;
   job.job_id = JsonString(j, "JobId");
@@ -160,6 +187,12 @@ Result<http::Response> Client::Perform(const Call& call) {
                          [&] { return PerformOnce(call); });
 }
 
+Result<nlohmann::json> Client::PerformJson(const Call& call) {
+  auto r = Perform(call);
+  if (!r) return Fail(r.error());
+  return ParseJson(call.operation, *r);
+}
+
 Result<void> Client::CreateVault(std::string_view vault) {
   MTG_TRY_VOID(Perform({.operation = "CreateVault", .method = "PUT", .path = VaultPath(vault)}));
   return Ok();
@@ -184,27 +217,18 @@ VaultInfo ParseVault(const json& j) {
 }  // namespace
 
 Result<VaultInfo> Client::DescribeVault(std::string_view vault) {
-  auto r = Perform({.operation = "DescribeVault", .method = "GET", .path = VaultPath(vault)});
-  if (!r) return Fail(r.error());
-  auto j = ParseJson("DescribeVault", *r);
+  auto j = PerformJson({.operation = "DescribeVault", .method = "GET", .path = VaultPath(vault)});
   if (!j) return Fail(j.error());
   return ParseVault(*j);
 }
 
 Result<VaultPage> Client::ListVaults(std::string_view marker, int limit) {
-  Call call{.operation = "ListVaults", .method = "GET", .path = "/" + Seg(config_.account_id) + "/vaults"};
-  if (limit > 0) AppendQuery(call.query, QueryParam("limit", std::to_string(limit)));
-  if (!marker.empty()) AppendQuery(call.query, QueryParam("marker", marker));
-  auto r = Perform(call);
-  if (!r) return Fail(r.error());
-  auto j = ParseJson("ListVaults", *r);
+  auto j = PerformJson({.operation = "ListVaults", .method = "GET",
+                        .path = "/" + Seg(config_.account_id) + "/vaults", .query = PageQuery(marker, limit)});
   if (!j) return Fail(j.error());
   VaultPage page;
   page.marker = JsonString(*j, "Marker");
-  auto list = j->find("VaultList");
-  if (list != j->end() && list->is_array()) {
-    for (const json& v : *list) page.vaults.push_back(ParseVault(v));
-  }
+  ForEachIn(*j, "VaultList", [&](const json& v) { page.vaults.push_back(ParseVault(v)); });
   return page;
 }
 
@@ -219,12 +243,7 @@ Result<ArchiveCreated> Client::UploadArchive(std::string_view vault, std::string
   call.payload_hash = hash::ToHex(hashes.sha256);
   auto r = Perform(call);
   if (!r) return Fail(r.error());
-  ArchiveCreated created;
-  created.archive_id = std::string(http::FindHeader(r->headers, "x-amz-archive-id").value_or(""));
-  created.tree_hash = std::string(http::FindHeader(r->headers, "x-amz-sha256-tree-hash").value_or(""));
-  created.location = std::string(http::FindHeader(r->headers, "Location").value_or(""));
-  if (created.archive_id.empty()) return Fail(ErrorCode::kParse, "UploadArchive: no x-amz-archive-id in the response");
-  return created;
+  return ArchiveCreatedFrom(*r, call.operation);
 }
 
 Result<void> Client::DeleteArchive(std::string_view vault, std::string_view archive_id) {
@@ -272,13 +291,7 @@ Result<ArchiveCreated> Client::CompleteMultipartUpload(std::string_view vault, s
   call.headers.push_back({"x-amz-sha256-tree-hash", std::string(tree_hash_hex)});
   auto r = Perform(call);
   if (!r) return Fail(r.error());
-  ArchiveCreated created;
-  created.archive_id = std::string(http::FindHeader(r->headers, "x-amz-archive-id").value_or(""));
-  created.tree_hash = std::string(http::FindHeader(r->headers, "x-amz-sha256-tree-hash").value_or(""));
-  created.location = std::string(http::FindHeader(r->headers, "Location").value_or(""));
-  if (created.archive_id.empty())
-    return Fail(ErrorCode::kParse, "CompleteMultipartUpload: no x-amz-archive-id in the response");
-  return created;
+  return ArchiveCreatedFrom(*r, call.operation);
 }
 
 Result<void> Client::AbortMultipartUpload(std::string_view vault, std::string_view upload_id) {
@@ -289,57 +302,45 @@ Result<void> Client::AbortMultipartUpload(std::string_view vault, std::string_vi
 
 Result<PartPage> Client::ListParts(std::string_view vault, std::string_view upload_id,
                                    std::string_view marker, int limit) {
-  Call call{.operation = "ListParts", .method = "GET",
-            .path = VaultPath(vault) + "/multipart-uploads/" + Seg(upload_id)};
-  if (limit > 0) AppendQuery(call.query, QueryParam("limit", std::to_string(limit)));
-  if (!marker.empty()) AppendQuery(call.query, QueryParam("marker", marker));
-  auto r = Perform(call);
-  if (!r) return Fail(r.error());
-  auto j = ParseJson("ListParts", *r);
+  auto j = PerformJson({.operation = "ListParts", .method = "GET",
+                        .path = VaultPath(vault) + "/multipart-uploads/" + Seg(upload_id),
+                        .query = PageQuery(marker, limit)});
   if (!j) return Fail(j.error());
   PartPage page;
   page.upload_id = JsonString(*j, "MultipartUploadId");
   page.description = JsonString(*j, "ArchiveDescription");
   page.part_size = JsonNumber(*j, "PartSizeInBytes");
   page.marker = JsonString(*j, "Marker");
-  auto parts = j->find("Parts");
-  if (parts != j->end() && parts->is_array()) {
-    for (const json& p : *parts) {
-      PartInfo info;
-      info.tree_hash = JsonString(p, "SHA256TreeHash");
-      std::string range = JsonString(p, "RangeInBytes");
-      size_t dash = range.find('-');
-      if (dash == std::string::npos) return Fail(ErrorCode::kParse, "ListParts: bad RangeInBytes \"" + range + "\"");
-      try {
-        info.range.first = std::stoull(range.substr(0, dash));
-        info.range.last = std::stoull(range.substr(dash + 1));
-      } catch (...) {
-        return Fail(ErrorCode::kParse, "ListParts: bad RangeInBytes \"" + range + "\"");
-      }
-      page.parts.push_back(std::move(info));
+  std::optional<Error> bad;
+  ForEachIn(*j, "Parts", [&](const json& p) {
+    PartInfo info;
+    info.tree_hash = JsonString(p, "SHA256TreeHash");
+    std::string range = JsonString(p, "RangeInBytes");
+    size_t dash = range.find('-');
+    try {
+      if (dash == std::string::npos) throw std::invalid_argument("no dash");
+      info.range.first = std::stoull(range.substr(0, dash));
+      info.range.last = std::stoull(range.substr(dash + 1));
+    } catch (...) {
+      bad = Error(ErrorCode::kParse, "ListParts: bad RangeInBytes \"" + range + "\"");
+      return;
     }
-  }
+    page.parts.push_back(std::move(info));
+  });
+  if (bad) return Fail(*bad);
   return page;
 }
 
 Result<UploadPage> Client::ListMultipartUploads(std::string_view vault, std::string_view marker, int limit) {
-  Call call{.operation = "ListMultipartUploads", .method = "GET",
-            .path = VaultPath(vault) + "/multipart-uploads"};
-  if (limit > 0) AppendQuery(call.query, QueryParam("limit", std::to_string(limit)));
-  if (!marker.empty()) AppendQuery(call.query, QueryParam("marker", marker));
-  auto r = Perform(call);
-  if (!r) return Fail(r.error());
-  auto j = ParseJson("ListMultipartUploads", *r);
+  auto j = PerformJson({.operation = "ListMultipartUploads", .method = "GET",
+                        .path = VaultPath(vault) + "/multipart-uploads", .query = PageQuery(marker, limit)});
   if (!j) return Fail(j.error());
   UploadPage page;
   page.marker = JsonString(*j, "Marker");
-  auto list = j->find("UploadsList");
-  if (list != j->end() && list->is_array()) {
-    for (const json& u : *list) {
-      page.uploads.push_back({JsonString(u, "MultipartUploadId"), JsonString(u, "ArchiveDescription"),
-                              JsonNumber(u, "PartSizeInBytes"), JsonString(u, "CreationDate")});
-    }
-  }
+  ForEachIn(*j, "UploadsList", [&](const json& u) {
+    page.uploads.push_back({JsonString(u, "MultipartUploadId"), JsonString(u, "ArchiveDescription"),
+                            JsonNumber(u, "PartSizeInBytes"), JsonString(u, "CreationDate")});
+  });
   return page;
 }
 
@@ -351,6 +352,17 @@ Result<std::string> JobIdFrom(const http::Response& response, std::string_view o
 }
 }  // namespace
 
+Result<std::string> Client::InitiateJob(std::string_view vault, const std::string& json_body) {
+  http::MemoryBody source(json_body);
+  Call call{.operation = "InitiateJob", .method = "POST", .path = VaultPath(vault) + "/jobs"};
+  call.headers.push_back({"Content-Type", "application/json"});
+  call.body = &source;
+  call.payload_hash = hash::Sha256Hex(json_body);
+  auto r = Perform(call);
+  if (!r) return Fail(r.error());
+  return JobIdFrom(*r, call.operation);
+}
+
 Result<std::string> Client::InitiateArchiveRetrieval(std::string_view vault, const ArchiveRetrieval& request) {
   json body = {{"Type", "archive-retrieval"}, {"ArchiveId", request.archive_id}};
   if (request.range) {
@@ -359,15 +371,7 @@ Result<std::string> Client::InitiateArchiveRetrieval(std::string_view vault, con
   if (!request.tier.empty()) body["Tier"] = request.tier;
   if (!request.sns_topic.empty()) body["SNSTopic"] = request.sns_topic;
   if (!request.description.empty()) body["Description"] = request.description;
-  std::string text = body.dump();
-  http::MemoryBody source(text);
-  Call call{.operation = "InitiateJob", .method = "POST", .path = VaultPath(vault) + "/jobs"};
-  call.headers.push_back({"Content-Type", "application/json"});
-  call.body = &source;
-  call.payload_hash = hash::Sha256Hex(text);
-  auto r = Perform(call);
-  if (!r) return Fail(r.error());
-  return JobIdFrom(*r, "InitiateJob");
+  return InitiateJob(vault, body.dump());
 }
 
 Result<std::string> Client::InitiateInventoryRetrieval(std::string_view vault, const InventoryRetrieval& request) {
@@ -380,41 +384,25 @@ Result<std::string> Client::InitiateInventoryRetrieval(std::string_view vault, c
   if (!request.limit.empty()) params["Limit"] = request.limit;
   if (!request.marker.empty()) params["Marker"] = request.marker;
   if (!params.empty()) body["InventoryRetrievalParameters"] = params;
-  std::string text = body.dump();
-  http::MemoryBody source(text);
-  Call call{.operation = "InitiateJob", .method = "POST", .path = VaultPath(vault) + "/jobs"};
-  call.headers.push_back({"Content-Type", "application/json"});
-  call.body = &source;
-  call.payload_hash = hash::Sha256Hex(text);
-  auto r = Perform(call);
-  if (!r) return Fail(r.error());
-  return JobIdFrom(*r, "InitiateJob");
+  return InitiateJob(vault, body.dump());
 }
 
 Result<JobInfo> Client::DescribeJob(std::string_view vault, std::string_view job_id) {
-  auto r = Perform({.operation = "DescribeJob", .method = "GET", .path = VaultPath(vault) + "/jobs/" + Seg(job_id)});
-  if (!r) return Fail(r.error());
-  auto j = ParseJson("DescribeJob", *r);
+  auto j = PerformJson({.operation = "DescribeJob", .method = "GET", .path = VaultPath(vault) + "/jobs/" + Seg(job_id)});
   if (!j) return Fail(j.error());
   return ParseJob(*j);
 }
 
 Result<JobPage> Client::ListJobs(std::string_view vault, const JobListFilter& filter) {
-  Call call{.operation = "ListJobs", .method = "GET", .path = VaultPath(vault) + "/jobs"};
+  Call call{.operation = "ListJobs", .method = "GET", .path = VaultPath(vault) + "/jobs",
+            .query = PageQuery(filter.marker, filter.limit)};
   if (filter.completed) AppendQuery(call.query, QueryParam("completed", *filter.completed ? "true" : "false"));
-  if (filter.limit > 0) AppendQuery(call.query, QueryParam("limit", std::to_string(filter.limit)));
-  if (!filter.marker.empty()) AppendQuery(call.query, QueryParam("marker", filter.marker));
   if (!filter.status_code.empty()) AppendQuery(call.query, QueryParam("statuscode", filter.status_code));
-  auto r = Perform(call);
-  if (!r) return Fail(r.error());
-  auto j = ParseJson("ListJobs", *r);
+  auto j = PerformJson(call);
   if (!j) return Fail(j.error());
   JobPage page;
   page.marker = JsonString(*j, "Marker");
-  auto list = j->find("JobList");
-  if (list != j->end() && list->is_array()) {
-    for (const json& job : *list) page.jobs.push_back(ParseJob(job));
-  }
+  ForEachIn(*j, "JobList", [&](const json& job) { page.jobs.push_back(ParseJob(job)); });
   return page;
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "base/clock.h"
 #include "base/result.h"
 #include "glacier/endpoint.h"
@@ -82,6 +84,8 @@ class Client {
   struct Call;
   Result<http::Response> Perform(const Call& call);
   Result<http::Response> PerformOnce(const Call& call);
+  Result<nlohmann::json> PerformJson(const Call& call);
+  Result<std::string> InitiateJob(std::string_view vault, const std::string& json_body);
   std::string VaultPath(std::string_view vault) const;
 
   ClientConfig config_;
