@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+# Paths relative to the checkout and no working-directory hash: a fresh clone elsewhere (as CI
+# makes) still hits the cache an earlier build filled.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake --preset release
 cmake --build --preset release -j "$(nproc)" --target mtglacier
 
