@@ -29,13 +29,13 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def signed_headers(server, method, path, headers):
+def signed_headers(server, method, path, headers, body):
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
     from botocore.credentials import Credentials
     hdrs = {"x-amz-glacier-version": "2012-06-01"}
     hdrs.update(headers)
-    req = AWSRequest(method=method, url=server.endpoint + path, data=b"", headers=hdrs)
+    req = AWSRequest(method=method, url=server.endpoint + path, data=body, headers=hdrs)
     SigV4Auth(Credentials(server.access_key, server.secret_key), "glacier", "us-east-1").add_auth(req)
     return {k: v for k, v in req.headers.items()}
 
@@ -56,13 +56,14 @@ def one_run(binary, data, part):
                 "Content-Range": "bytes %d-%d/*" % (start, start + len(chunk) - 1),
                 "x-amz-content-sha256": hashlib.sha256(chunk).hexdigest(),
                 "x-amz-sha256-tree-hash": tree_hash(bytes(chunk)),
-                "Content-Length": str(len(chunk))})
+                "Content-Length": str(len(chunk))}, bytes(chunk))
             requests.append((headers, chunk))
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
         cpu0 = cpu_seconds(server.proc.pid)
         t0 = time.perf_counter()
         for headers, chunk in requests:
             conn.putrequest("PUT", path, skip_host=True, skip_accept_encoding=True)
+            conn.putheader("Host", "127.0.0.1:%d" % server.port)
             for k, val in headers.items():
                 conn.putheader(k, val)
             conn.endheaders()
