@@ -3,7 +3,9 @@
 #include <ostream>
 
 #include "cli/command.h"
+#include "cli/options_parser.h"
 #include "cli/tree_hash_command.h"
+#include "cli/vault_commands.h"
 
 #ifndef MTG_VERSION
 #define MTG_VERSION "unknown"
@@ -24,6 +26,9 @@ constexpr std::string_view kVersionUsage =
 
 // Adding a command: write its Run function and usage text, then add one row here.
 const std::array kCommands = {
+    Command{"create-vault", "create a vault", kCreateVaultUsage, RunCreateVault},
+    Command{"delete-vault", "delete an empty vault", kDeleteVaultUsage, RunDeleteVault},
+    Command{"list-vaults", "list the vaults with their sizes", kListVaultsUsage, RunListVaults},
     Command{"tree-hash", "print the Glacier SHA-256 tree hash of files", kTreeHashUsage, RunTreeHash},
     Command{"help", "list the commands, or show the help of one", kHelpUsage, RunHelp},
     Command{"version", "print the version", kVersionUsage, RunVersion},
@@ -100,16 +105,34 @@ ExitCode RunMain(std::span<const std::string> argv, Context& ctx) {
     return kExitUsage;
   }
   std::string_view first = argv[1];
-  std::string_view name = first;
-  if (first == "--help" || first == "-h") name = "help";
-  if (first == "--version") name = "version";
+  // mt-aws-glacier looked at the first word for help and version before anything else.
+  std::string name(first);
+  size_t command_at = 1;
+  if (IsHelpShortcut(first)) name = "help";
+  if (IsVersionShortcut(first)) name = "version";
+  if (FindCommand(name) == nullptr && first.starts_with('-')) {
+    // Options may come before the command word (Getopt's permute): find that word.
+    auto line = ParseCommandLine(argv.subspan(1), config::MtglacierOptions());
+    if (!line) {
+      PrintError(ctx, "", line.error().message);
+      return kExitUsage;
+    }
+    if (!line->command.empty()) {
+      name = line->command;
+      command_at = line->command_index + 1;
+    }
+  }
   const Command* command = FindCommand(name);
   if (command == nullptr) {
-    PrintError(ctx, "", "unknown command '" + std::string(first) + "'");
+    PrintError(ctx, "",
+               name.starts_with('-') ? "no command given" : "unknown command '" + name + "'");
     ctx.err << "Run 'mtglacier help' for the list of commands.\n";
     return kExitUsage;
   }
-  ctx.args.assign(argv.begin() + 2, argv.end());
+  ctx.args.clear();
+  for (size_t i = 1; i < argv.size(); ++i) {
+    if (i != command_at) ctx.args.push_back(argv[i]);
+  }
   return command->run(ctx);
 }
 

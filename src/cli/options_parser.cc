@@ -90,14 +90,16 @@ Result<CommandLine> ParseCommandLine(std::span<const std::string> args,
   const std::vector<Spelling> spellings = Spellings(table);
   CommandLine line;
   bool options_ended = false;
+  size_t i = 0;
   auto add_word = [&](const std::string& word) {
     if (line.command.empty()) {
       line.command = word;
+      line.command_index = i;
     } else {
       line.arguments.push_back(word);
     }
   };
-  for (size_t i = 0; i < args.size(); ++i) {
+  for (; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (options_ended || arg.size() < 2 || arg[0] != '-') {
       add_word(arg);

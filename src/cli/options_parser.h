@@ -33,6 +33,7 @@ struct ListValue {
 
 struct CommandLine {
   std::string command;                 // the first non-option word; empty when there is none
+  size_t command_index = 0;            // its index in the parsed words
   std::vector<std::string> arguments;  // the other non-option words
   std::map<std::string, std::string, std::less<>> values;  // non-list options, by canonical name
   std::map<std::string, std::string, std::less<>> spelled;  // canonical name -> "--name" as given
