@@ -2,6 +2,7 @@
 #include <array>
 #include <ostream>
 
+#include "cli/check_local_hash_command.h"
 #include "cli/command.h"
 #include "cli/options_parser.h"
 #include "cli/tree_hash_command.h"
@@ -29,6 +30,8 @@ const std::array kCommands = {
     Command{"create-vault", "create a vault", kCreateVaultUsage, RunCreateVault},
     Command{"delete-vault", "delete an empty vault", kDeleteVaultUsage, RunDeleteVault},
     Command{"list-vaults", "list the vaults with their sizes", kListVaultsUsage, RunListVaults},
+    Command{"check-local-hash", "check local files against the journal's sizes and tree hashes",
+            kCheckLocalHashUsage, RunCheckLocalHash},
     Command{"tree-hash", "print the Glacier SHA-256 tree hash of files", kTreeHashUsage, RunTreeHash},
     Command{"help", "list the commands, or show the help of one", kHelpUsage, RunHelp},
     Command{"version", "print the version", kVersionUsage, RunVersion},
