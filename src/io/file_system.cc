@@ -68,7 +68,11 @@ Result<FileSystem::UniqueFile> FileSystem::CreateUniqueFile(const std::string& d
 Result<void> FileSystem::WriteFileAtomically(const std::string& path, std::string_view data,
                                              uint32_t mode) {
   std::string dir = DirName(path);
-  auto temp = CreateUniqueFile(dir, "." + BaseName(path) + ".tmp-", mode);
+  // Built by appends: g++ 12 at -O3 reports a false -Wrestrict overlap for "." + name + "...".
+  std::string prefix = ".";
+  prefix += BaseName(path);
+  prefix += ".tmp-";
+  auto temp = CreateUniqueFile(dir, prefix, mode);
   if (!temp) return std::unexpected(std::move(temp.error()));
   auto write_all = [&]() -> Result<void> {
     MTG_TRY_VOID(temp->file->WriteAt(0, data));
