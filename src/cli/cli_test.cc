@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "cli/exit_codes.h"
 #include "cli/tree_hash_command.h"
+#include "cli/vault_commands.h"
 #include "hash/tree_hash.h"
 #include "io/memory_file_system.h"
 
@@ -63,6 +64,53 @@ TEST_F(CliTest, NoCommandOrUnknownCommandIsUsageError) {
   Outcome unknown = Exec({"frobnicate"});
   EXPECT_EQ(unknown.status, kExitUsage);
   EXPECT_EQ(unknown.err.substr(0, 41), "mtglacier: unknown command 'frobnicate'\nR");
+}
+
+TEST_F(CliTest, CommandWordAfterOptionsAndShortcuts) {
+  Outcome dry = Exec({"--dry-run", "list-vaults", "--format", "mtmsg"});
+  EXPECT_EQ(dry.status, kExitOk) << dry.err;
+  EXPECT_EQ(dry.out, "Will LIST VAULTS for current account\nOK DONE\n");
+  EXPECT_EQ(Exec({"HELP"}).status, kExitOk);
+  EXPECT_NE(Exec({"--Help"}).out.find("Commands:"), std::string::npos);
+  EXPECT_EQ(Exec({"-version"}).out.rfind("mtglacier ", 0), 0u);
+  Outcome none = Exec({"--dry-run"});
+  EXPECT_EQ(none.status, kExitUsage);
+  EXPECT_EQ(none.err.rfind("mtglacier: no command given\n", 0), 0u) << none.err;
+  Outcome bad = Exec({"--nope", "list-vaults"});
+  EXPECT_EQ(bad.status, kExitUsage);
+  EXPECT_EQ(bad.err, "mtglacier: Unknown option \"--nope\"\n");
+  EXPECT_EQ(Exec({"help", "list-vaults"}).out, kListVaultsUsage);
+}
+
+TEST_F(CliTest, CheckLocalHashOnTheMemoryFileSystem) {
+  Put("/d/a.txt", "abc");
+  Put("/d/sub/b.bin", "hello");
+  Put("/d/zero", "");
+  // Version B lines: time, CREATED, archive id, size, mtime, tree hash, name. The tree hash of
+  // a file under 1 MiB is its SHA-256.
+  std::string journal =
+      "B\t1700000000\tCREATED\tarchive-a\t3\tNONE\t"
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\ta.txt\n"
+      "B\t1700000000\tCREATED\tarchive-b\t5\tNONE\t"
+      "0000000000000000000000000000000000000000000000000000000000000000\tsub/b.bin\n"
+      "B\t1700000000\tCREATED\tarchive-c\t7\tNONE\t"
+      "0000000000000000000000000000000000000000000000000000000000000000\tzero\n"
+      "B\t1700000000\tCREATED\tarchive-d\t7\tNONE\t"
+      "0000000000000000000000000000000000000000000000000000000000000000\tgone.txt\n";
+  Put("/j.log", journal);
+  Outcome r = Exec({"check-local-hash", "--dir", "/d", "--journal", "/j.log"});
+  EXPECT_EQ(r.status, kExitError);
+  EXPECT_NE(r.out.find("OK a.txt 3 ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"),
+            std::string::npos)
+      << r.out << r.err;
+  EXPECT_NE(r.out.find("TREEHASH MISSMATCH sub/b.bin\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ZERO SIZE zero\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("MISSED gone.txt\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("TOTALS:\n1 OK\n0 MODIFICATION TIME MISSMATCHES\n1 TREEHASH MISSMATCH\n"
+                       "0 SIZE MISSMATCH\n1 ZERO SIZE\n1 MISSED\n0 ERRORS\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.err, "mtglacier: check-local-hash: check-local-hash reported errors\n");
 }
 
 TEST_F(CliTest, HelpOfOneCommand) {

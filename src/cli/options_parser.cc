@@ -18,8 +18,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool IsWordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
 // A name the option table answers to, and the option it means.
 struct Spelling {
   std::string_view name;
@@ -65,16 +63,12 @@ bool Contains(const std::vector<std::string_view>& v, std::string_view s) {
 }  // namespace
 
 bool IsHelpShortcut(std::string_view first_arg) {
-  const std::string s = Lower(first_arg);
-  for (std::string_view word : {"help", "h"}) {
-    for (size_t pos = s.find(word); pos != std::string::npos; pos = s.find(word, pos + 1)) {
-      const bool start_ok = pos == 0 || !IsWordChar(s[pos - 1]);
-      const size_t end = pos + word.size();
-      const bool end_ok = end == s.size() || !IsWordChar(s[end]);
-      if (start_ok && end_ok) return true;
-    }
-  }
-  return false;
+  // The original matched /\b(help|h)\b/i anywhere in the word, so "--config=/h/x.cfg" meant
+  // help; only the forms it documents are taken: help, h, -h, --help (any case, any dashes).
+  std::string s = Lower(first_arg);
+  std::string_view v = s;
+  while (v.starts_with('-')) v.remove_prefix(1);
+  return v == "help" || v == "h";
 }
 
 bool IsVersionShortcut(std::string_view first_arg) {

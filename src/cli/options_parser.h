@@ -42,8 +42,8 @@ struct CommandLine {
   bool help = false;                   // --help or -h after the command word
 };
 
-// True when mt-aws-glacier would take argv[1] as `help` (/\b(help|h)\b/i) or `version`
-// (/^-?-?version$/i), before any other parsing.
+// True when argv[1] asks for `help` (help, h, -h, --help in any case) or `version`
+// (/^-?-?version$/i), checked before any other parsing as mt-aws-glacier did.
 bool IsHelpShortcut(std::string_view first_arg);
 bool IsVersionShortcut(std::string_view first_arg);
 

@@ -127,7 +127,9 @@ TEST(OptionsParser, PerCommandChecks) {
 
 TEST(OptionsParser, HelpAndVersionShortcuts) {
   for (const char* s : {"help", "-h", "--help", "HELP", "--h"}) EXPECT_TRUE(IsHelpShortcut(s)) << s;
-  for (const char* s : {"helpme", "sync", "-hx", "list-vaults"}) EXPECT_FALSE(IsHelpShortcut(s)) << s;
+  for (const char* s : {"helpme", "sync", "-hx", "list-vaults", "--config=/h/help.cfg"}) {
+    EXPECT_FALSE(IsHelpShortcut(s)) << s;
+  }
   for (const char* s : {"version", "-version", "--VERSION"}) EXPECT_TRUE(IsVersionShortcut(s)) << s;
   for (const char* s : {"---version", "versions"}) EXPECT_FALSE(IsVersionShortcut(s)) << s;
   auto r = Parse({"list-vaults", "--help"});
