@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs dependencies, builds the release configuration and runs the main job end to end on
-# the embedded default. Until the server and the sync client exist, that job is: hash a sample
-# tree with `mtglacier tree-hash` and check the result against sha256sum where the two agree.
+# Installs dependencies, builds the release configuration and runs the main job end to end on the
+# embedded default: mtglacier-server on loopback. Until `sync` and `restore` exist (next issues),
+# the job is: start the server, create a vault and list it through `mtglacier`, hash a sample tree
+# (or the directory given as $1) with `mtglacier tree-hash` and check it against sha256sum where
+# the two must agree, then delete the vault and stop the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,11 +13,47 @@ export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 # makes) still hits the cache an earlier build filled.
 export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 cmake --preset release
-cmake --build --preset release -j "$(nproc)" --target mtglacier
+cmake --build --preset release -j "$(nproc)" --target mtglacier mtglacier-server
 
 bin=build/release/src/cli/mtglacier
+server_bin=build/release/server/mtglacier-server
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== starting mtglacier-server on loopback"
+key=AKIDTRY$(head -c 4096 /dev/urandom | tr -dc 'A-Z0-9' | head -c 13)
+secret=$(head -c 4096 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 40)
+printf '%s %s\n' "$key" "$secret" > "$work/keys"
+chmod 600 "$work/keys"
+"$server_bin" --listen 127.0.0.1:0 --store "$work/store" --credentials "$work/keys" > "$work/server.out" &
+server_pid=$!
+first_line=""
+for _ in $(seq 100); do  # the first line names the port; give it up to 10 s
+  first_line=$(head -n 1 "$work/server.out")
+  [ -n "$first_line" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "mtglacier-server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$first_line" ] || { echo "mtglacier-server did not report its port" >&2; exit 1; }
+echo "$first_line"
+port=${first_line##*:}
+cat > "$work/glacier.cfg" <<CFG
+key=$key
+secret=$secret
+region=us-east-1
+endpoint=http://127.0.0.1:$port
+CFG
+chmod 600 "$work/glacier.cfg"
+
+echo "== vault commands"
+"$bin" create-vault try-vault --config "$work/glacier.cfg"
+"$bin" list-vaults --config "$work/glacier.cfg"
+
 src="${1:-}"
 if [ -z "$src" ]; then
   src="$work/sample"
@@ -36,4 +74,7 @@ while IFS= read -r -d '' f; do
     if [ "$a" = "$b" ]; then echo "ok   $f"; else echo "FAIL $f"; fail=1; fi
   fi
 done < <(find "$src" -type f -print0)
+
+echo "== cleaning up"
+"$bin" delete-vault try-vault --config "$work/glacier.cfg"
 exit $fail

@@ -49,7 +49,7 @@ std::string FormatTime(int64_t unix_ms) {
   time_t seconds = static_cast<time_t>(unix_ms / 1000);
   struct tm tm_utc;
   gmtime_r(&seconds, &tm_utc);
-  char buf[80];
+  char buf[96];  // room for any int the format could print, so -O3 sees no truncation
   int ms = static_cast<int>(unix_ms % 1000);
   if (ms < 0) ms += 1000;
   snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm_utc.tm_year + 1900,

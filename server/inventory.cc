@@ -55,7 +55,7 @@ std::string FormatIsoDate(int64_t unix_seconds) {
   time_t t = static_cast<time_t>(unix_seconds);
   struct tm tm_utc;
   gmtime_r(&t, &tm_utc);
-  char buf[80];
+  char buf[96];  // room for any int the format could print, so -O3 sees no truncation
   snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm_utc.tm_year + 1900,
            tm_utc.tm_mon + 1, tm_utc.tm_mday, tm_utc.tm_hour, tm_utc.tm_min, tm_utc.tm_sec);
   return buf;

@@ -30,7 +30,7 @@ std::string IsoMillis(int64_t unix_ms) {
   int64_t seconds = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
   int ms = static_cast<int>(unix_ms - seconds * 1000);
   struct tm t = UtcTm(seconds);
-  char buf[40];
+  char buf[96];  // room for any int the format could print, so -O3 sees no truncation
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.tm_year + 1900, t.tm_mon + 1,
                 t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec, ms);
   return buf;
@@ -41,7 +41,7 @@ std::string HttpDate(int64_t unix_seconds) {
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   struct tm t = UtcTm(unix_seconds);
-  char buf[40];
+  char buf[96];  // room for any int the format could print, so -O3 sees no truncation
   std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[t.tm_wday], t.tm_mday,
                 kMonths[t.tm_mon], t.tm_year + 1900, t.tm_hour, t.tm_min, t.tm_sec);
   return buf;
