@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "api_error.h"
+#include "meta/iso8601.h"
 
 namespace mtg::server {
 namespace {
@@ -14,14 +15,6 @@ namespace {
 constexpr size_t kBufferSize = 1 << 20;
 
 // Days since the epoch for a proleptic Gregorian date (Howard Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 bool Digits(std::string_view text, size_t pos, size_t n, int* out) {
   if (pos + n > text.size()) return false;
@@ -51,15 +44,7 @@ std::string_view InventoryContentType(InventoryFormat format) {
   return format == InventoryFormat::kJson ? "application/json" : "text/csv";
 }
 
-std::string FormatIsoDate(int64_t unix_seconds) {
-  time_t t = static_cast<time_t>(unix_seconds);
-  struct tm tm_utc;
-  gmtime_r(&t, &tm_utc);
-  char buf[96];  // room for any int the format could print, so -O3 sees no truncation
-  snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm_utc.tm_year + 1900,
-           tm_utc.tm_mon + 1, tm_utc.tm_mday, tm_utc.tm_hour, tm_utc.tm_min, tm_utc.tm_sec);
-  return buf;
-}
+std::string FormatIsoDate(int64_t unix_seconds) { return meta::EpochToIso8601Extended(unix_seconds); }
 
 std::optional<int64_t> ParseIsoDate(std::string_view text) {
   int year, month, day, hour, minute, second;
@@ -84,7 +69,7 @@ std::optional<int64_t> ParseIsoDate(std::string_view text) {
   }
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   if (month == 2 && day == 29 && !leap) return std::nullopt;
-  return DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+  return meta::DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
          hour * 3600 + minute * 60 + second;
 }
 

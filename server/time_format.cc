@@ -3,19 +3,12 @@
 #include <cstdio>
 #include <ctime>
 
+#include "meta/iso8601.h"
+
 namespace mtg::server {
 
 namespace {
 
-// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 struct tm UtcTm(int64_t seconds) {
   time_t t = static_cast<time_t>(seconds);
@@ -69,9 +62,8 @@ std::optional<int64_t> ParseIsoMillis(std::string_view text) {
     for (int k = digits; k < 3; ++k) ms *= 10;
     rest.remove_prefix(i);
   }
-  if (rest != "Z" && rest != "+00:00" && !(rest.empty() && n == 6)) return std::nullopt;
-  if (rest.empty()) return std::nullopt;
-  int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  if (rest != "Z" && rest != "+00:00") return std::nullopt;  // a date without a zone is refused
+  int64_t days = meta::DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   return ((days * 24 + h) * 60 + mi) * 60000LL + s * 1000LL + ms;
 }
 
