@@ -32,7 +32,8 @@ class CliTest : public ::testing::Test {
   Outcome Exec(std::vector<std::string> args, int stdin_fd = -1, unsigned threads = 3) {
     args.insert(args.begin(), "mtglacier");
     std::ostringstream out, err;
-    Context ctx{.args = {}, .out = out, .err = err, .fs = fs_, .stdin_fd = stdin_fd, .threads = threads};
+    Context ctx{.args = {}, .out = out, .err = err, .fs = fs_, .stdin_fd = stdin_fd, .threads = threads,
+                .err_is_terminal = false, .cancel = nullptr};
     ExitCode status = RunMain(args, ctx);
     return {status, out.str(), err.str()};
   }

@@ -4,6 +4,7 @@
 // and read files only through its FileSystem, so tests can use the in-memory one.
 #pragma once
 
+#include <atomic>
 #include <iosfwd>
 #include <span>
 #include <string>
@@ -22,6 +23,9 @@ struct Context {
   io::FileSystem& fs;
   int stdin_fd = 0;  // what "-" reads
   unsigned threads = 0;  // worker threads for parallel commands; 0 = one per core
+  bool err_is_terminal = false;  // show a live progress line on `err`
+  // Set (by a SIGINT/SIGTERM handler in main) to ask a running command to stop cleanly.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct Command {

@@ -5,6 +5,7 @@
 #include "cli/check_local_hash_command.h"
 #include "cli/command.h"
 #include "cli/options_parser.h"
+#include "cli/sync_command.h"
 #include "cli/tree_hash_command.h"
 #include "cli/vault_commands.h"
 
@@ -27,6 +28,9 @@ constexpr std::string_view kVersionUsage =
 
 // Adding a command: write its Run function and usage text, then add one row here.
 const std::array kCommands = {
+    Command{"sync", "upload new and changed files of a directory; delete removed ones", kSyncUsage, RunSync},
+    Command{"upload-file", "upload one file or standard input", kUploadFileUsage, RunUploadFile},
+    Command{"purge-vault", "delete every archive the journal records", kPurgeVaultUsage, RunPurgeVault},
     Command{"create-vault", "create a vault", kCreateVaultUsage, RunCreateVault},
     Command{"delete-vault", "delete an empty vault", kDeleteVaultUsage, RunDeleteVault},
     Command{"list-vaults", "list the vaults with their sizes", kListVaultsUsage, RunListVaults},

@@ -75,6 +75,8 @@ JournalState& JournalState::operator=(JournalState&&) noexcept = default;
 size_t JournalState::archive_count() const { return store_->live_archives; }
 size_t JournalState::file_count() const { return store_->live_files.size(); }
 
+size_t JournalState::file_id_limit() const { return store_->files.size(); }
+
 FileEntry JournalState::file(size_t i) const { return FileEntry(store_.get(), store_->live_files[i]); }
 
 std::optional<FileEntry> JournalState::FindFile(std::string_view relfilename) const {

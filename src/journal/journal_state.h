@@ -64,6 +64,9 @@ class FileEntry {
   size_t version_count() const;
   // Every live version in journal order (purge-vault deletes them all).
   std::vector<Archive> versions() const;
+  // A small number that identifies this file within its JournalState, below
+  // JournalState::file_id_limit() (for bitsets over the journal's files).
+  uint32_t id() const { return file_; }
 
  private:
   friend class JournalState;
@@ -85,6 +88,8 @@ class JournalState {
 
   size_t archive_count() const;  // live archives, all versions
   size_t file_count() const;
+  // Every FileEntry::id() is below this.
+  size_t file_id_limit() const;
   // Files in the order their name first appeared in the journal.
   FileEntry file(size_t i) const;
   std::optional<FileEntry> FindFile(std::string_view relfilename) const;
