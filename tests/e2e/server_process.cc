@@ -1,5 +1,6 @@
 #include "server_process.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 extern char** environ;
@@ -41,6 +43,12 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string st
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&actions, out[0]);
+  // The server's stderr must not be the test's: if a test dies without stopping it (a sanitizer
+  // abort), an orphan holding ctest's output pipe would stall the whole run until it exits.
+  // MTG_SERVER_STDERR names a file to keep it for debugging.
+  const char* keep = std::getenv("MTG_SERVER_STDERR");
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, keep != nullptr ? keep : "/dev/null",
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
   int rc = posix_spawn(&pid_, MTG_SERVER_BIN, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(out[1]);
