@@ -27,11 +27,41 @@ struct Tables {
 };
 constexpr Tables kTables;
 
+// The value of the k (1..8) decimal digits in the low bytes of w (first digit lowest), which
+// are already '0'-stripped: pairs, then quads, then the eight, multiplied out in parallel.
+inline uint64_t EightDigitsValue(uint64_t w, unsigned k) {
+  w <<= 8 * (8 - k);  // leading zero digits for a shorter number
+  w = (w * 10 + (w >> 8)) & 0x00FF00FF00FF00FFull;
+  w = (w * 100 + (w >> 16)) & 0x0000FFFF0000FFFFull;
+  return (w * 10000 + (w >> 32)) & 0xFFFFFFFFull;
+}
+
+constexpr uint64_t kPow10[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
 // [0-9]{1,18} then '\t' at s[pos]; on success pos is just past the tab. 18 digits always fit in
 // int64, so the range checks of ParseLine cannot fire; longer numbers take the general path.
+// Eight bytes at a time while they are there to read (numbers are followed by more fields).
 inline bool DigitsThenTab(const char* s, size_t n, size_t& pos, uint64_t& value) {
   size_t i = pos;
   uint64_t v = 0;
+  while (n - i >= 8) {
+    uint64_t w;
+    std::memcpy(&w, s + i, 8);
+    w ^= 0x3030303030303030ull;  // digits become 0..9; anything else becomes >= 10
+    // Bit 7 of a byte is set when it is >= 10 (a carry out of a byte >= 0x80 only reaches
+    // later bytes, which do not matter past the first non-digit).
+    uint64_t bad = ((w + 0x7676767676767676ull) | w) & 0x8080808080808080ull;
+    unsigned k = bad == 0 ? 8 : static_cast<unsigned>(__builtin_ctzll(bad)) / 8;
+    if (i - pos + k > 18) return false;
+    if (k > 0) v = v * kPow10[k] + EightDigitsValue(w, k);
+    i += k;
+    if (k < 8) {
+      if (i == pos || s[i] != '\t') return false;
+      value = v;
+      pos = i + 1;
+      return true;
+    }
+  }
   while (i < n && i - pos < 18) {
     unsigned d = static_cast<unsigned>(static_cast<unsigned char>(s[i])) - '0';
     if (d > 9) break;

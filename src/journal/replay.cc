@@ -144,6 +144,9 @@ Result<void> JournalReader::ApplyLine(const ParsedLine& p, std::string_view key,
   switch (p.kind) {
     case LineKind::kCreated: {
       if (options_.include && !options_.include(p.relfilename)) return Ok();
+      // Both table probes below are usually cache misses; start the file one now so the two overlap.
+      uint64_t name_hash = Store::NameHash(p.relfilename);
+      s.by_name.Prefetch(name_hash);
       size_t slot = 0;
       uint32_t existing = find(&slot);
       if (existing != kNoIndex) {
@@ -175,7 +178,7 @@ Result<void> JournalReader::ApplyLine(const ParsedLine& p, std::string_view key,
         std::memcpy(r.hash + sizeof text, &len, sizeof len);
       }
       r.flags = flags;
-      r.file = s.InternFile(p.relfilename);
+      r.file = s.InternFile(p.relfilename, name_hash);
       r.next = kNoIndex;
       r.line = SaturatedLine(line_number_);
       s.by_id.Insert(id_hash, index);

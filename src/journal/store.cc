@@ -211,7 +211,7 @@ uint32_t Store::FindArchiveById(std::string_view id) const {
 }
 
 uint32_t Store::FindFile(std::string_view name) const {
-  uint64_t h = HashBytes(name.data(), name.size());
+  uint64_t h = NameHash(name);
   size_t s = by_name.Find(h, [&](uint32_t f) {
     const FileInfo& fi = files[f];
     return std::string_view(fi.name, fi.name_len) == name;
@@ -219,8 +219,8 @@ uint32_t Store::FindFile(std::string_view name) const {
   return s == IndexTable::kNoSlot ? kNoIndex : by_name.At(s);
 }
 
-uint32_t Store::InternFile(std::string_view name) {
-  uint64_t h = HashBytes(name.data(), name.size());
+uint32_t Store::InternFile(std::string_view name, uint64_t name_hash) {
+  uint64_t h = name_hash;
   size_t s = by_name.Find(h, [&](uint32_t f) {
     const FileInfo& fi = files[f];
     return std::string_view(fi.name, fi.name_len) == name;

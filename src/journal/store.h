@@ -124,6 +124,11 @@ class IndexTable {
     }
   }
   uint32_t At(size_t slot) const { return slots_[slot].index; }
+  // Starts loading the cache line a lookup of `hash` will probe first: with a million entries
+  // that is a cache miss, which the caller can overlap with other work.
+  void Prefetch(uint64_t hash) const {
+    if (capacity_ != 0) __builtin_prefetch(&slots_[Home(TagOf(hash))]);
+  }
   // Inserts (the caller made sure the key is absent).
   void Insert(uint64_t hash, uint32_t index) {
     if ((used_ + 1) * 4 > capacity_ * 3) Grow();
@@ -225,7 +230,9 @@ struct Store {
                        size_t* slot = nullptr) const;
   uint32_t FindArchiveById(std::string_view id) const;
   uint32_t FindFile(std::string_view name) const;
-  uint32_t InternFile(std::string_view name);
+  static uint64_t NameHash(std::string_view name) { return HashBytes(name.data(), name.size()); }
+  // name_hash: NameHash(name).
+  uint32_t InternFile(std::string_view name, uint64_t name_hash);
 };
 
 }  // namespace mtg::journal::internal
