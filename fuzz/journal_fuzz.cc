@@ -1,18 +1,50 @@
 // Fuzzes the journal reader: arbitrary bytes → parse + replay must never crash, must give the
 // same answer however the bytes are split into Feed calls, and every archive it accepts must
-// survive a write/read round trip when its values are writable.
+// survive a write/read round trip when its values are writable. Every line the one-pass scanner
+// takes must also be one ParseLine accepts with the same fields.
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
+#include "journal/fast_line.h"
 #include "journal/journal_writer.h"
 #include "journal/line_parser.h"
 #include "journal/replay.h"
+#include "journal/store.h"
 
 using namespace mtg::journal;
 
+namespace {
+
+void CheckFastScanner(std::string_view bytes) {
+  mtg::journal::internal::FastLine fast;
+  while (!bytes.empty()) {
+    size_t end = bytes.find('\n');
+    std::string_view line = bytes.substr(0, end);
+    bytes.remove_prefix(end == std::string_view::npos ? bytes.size() : end + 1);
+    if (!mtg::journal::internal::FastParseLine(line, fast)) continue;
+    ParsedLine slow;
+    if (ParseLine(line, slow) != LineProblem::kNone) std::abort();
+    const ParsedLine& p = fast.parsed;
+    if (p.kind != slow.kind || p.version != slow.version || p.time != slow.time || p.archive_id != slow.archive_id ||
+        p.size != slow.size || p.mtime_known != slow.mtime_known || p.mtime != slow.mtime ||
+        p.tree_hash != slow.tree_hash || p.relfilename != slow.relfilename || p.job_id != slow.job_id) {
+      std::abort();
+    }
+    std::string packed;
+    if (!mtg::journal::internal::PackId(slow.archive_id, packed) ||
+        packed != std::string_view(fast.packed_id, fast.packed_size)) {
+      std::abort();
+    }
+  }
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  CheckFastScanner(bytes);
 
   ReplayOptions options;
   options.tolerate_inconsistency = size > 0 && (data[0] & 1);

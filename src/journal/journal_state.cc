@@ -115,7 +115,7 @@ std::unordered_set<std::string> JournalState::ActiveRetrievals(int64_t now) cons
 size_t JournalState::memory_bytes() const {
   const Store& s = *store_;
   return s.arena.bytes_reserved() + s.record_arena.bytes_reserved() + s.record_chunks.capacity() * sizeof(Record*) +
-         s.files.capacity() * sizeof(FileInfo) + s.live_files.capacity() * sizeof(uint32_t) +
+         s.files.index_bytes() + s.live_files.capacity() * sizeof(uint32_t) +
          s.by_id.bytes() + s.by_name.bytes();
 }
 

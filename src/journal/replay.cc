@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "journal/fast_line.h"
 #include "journal/line_parser.h"
 #include "journal/quote.h"
 #include "journal/store.h"
@@ -106,20 +107,33 @@ Result<void> JournalReader::Feed(std::string_view bytes) {
 Result<void> JournalReader::ProcessLine(std::string_view line) {
   ++line_number_;
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  // Almost every line takes the one-pass scanner, which also packs the id and decodes the hash;
+  // the rest (and every malformed line) goes through the full parser and its messages.
+  internal::FastLine fast;
+  if (internal::FastParseLine(line, fast)) {
+    return ApplyLine(fast.parsed, std::string_view(fast.packed_id, fast.packed_size), true, fast.hash);
+  }
   ParsedLine p;
   const char* detail = "";
   LineProblem problem = ParseLine(line, p, &detail);
   if (problem != LineProblem::kNone) {
     return Fail(ErrorCode::kParse, LineProblemMessage(problem, detail, line_number_, line, p));
   }
-  Store& s = *state_.store_;
+  if (p.kind == LineKind::kRetrieveJob) return ApplyLine(p, {}, false, nullptr);
   std::string& packed_id = scratch_;  // reused: no allocation per line
+  bool packed = internal::PackId(p.archive_id, packed_id);
+  uint8_t hash[32];
+  bool binary_hash = p.kind == LineKind::kCreated && DecodeLowerHex64(p.tree_hash, hash);
+  return ApplyLine(p, packed ? std::string_view(packed_id) : p.archive_id, packed, binary_hash ? hash : nullptr);
+}
+
+Result<void> JournalReader::ApplyLine(const ParsedLine& p, std::string_view key, bool packed,
+                                      const uint8_t* binary_hash) {
+  Store& s = *state_.store_;
   uint64_t id_hash = 0;
   auto find = [&](size_t* slot) {
-    bool packed = internal::PackId(p.archive_id, packed_id);
-    std::string_view key = packed ? std::string_view(packed_id) : p.archive_id;
     id_hash = Store::IdHash(key, p.archive_id.size());
-    return std::pair{s.FindArchive(key, packed, p.archive_id.size(), id_hash, slot), packed};
+    return s.FindArchive(key, packed, p.archive_id.size(), id_hash, slot);
   };
   auto inconsistency = [&](std::string message) -> Result<void> {
     if (!options_.tolerate_inconsistency) return Fail(ErrorCode::kParse, std::move(message));
@@ -130,8 +144,11 @@ Result<void> JournalReader::ProcessLine(std::string_view line) {
   switch (p.kind) {
     case LineKind::kCreated: {
       if (options_.include && !options_.include(p.relfilename)) return Ok();
+      // Both table probes below are usually cache misses; start the file one now so the two overlap.
+      uint64_t name_hash = Store::NameHash(p.relfilename);
+      s.by_name.Prefetch(name_hash);
       size_t slot = 0;
-      auto [existing, packed] = find(&slot);
+      uint32_t existing = find(&slot);
       if (existing != kNoIndex) {
         return inconsistency("Inconsistent journal: line " + std::to_string(line_number_) +
                              " creates archive " + QuoteBytes(p.archive_id) + " again (line " +
@@ -147,12 +164,12 @@ Result<void> JournalReader::ProcessLine(std::string_view line) {
       r.time = p.time;
       r.mtime = p.mtime;
       r.size = p.size;
-      std::string_view key = packed ? std::string_view(packed_id) : p.archive_id;
       r.id = s.arena.Copy(key);
       r.id_len = static_cast<uint32_t>(p.archive_id.size());
       uint32_t flags = packed ? uint32_t{Record::kIdPacked} : 0u;
       if (p.mtime_known) flags |= Record::kMtimeKnown;
-      if (DecodeLowerHex64(p.tree_hash, r.hash)) {
+      if (binary_hash != nullptr) {
+        std::memcpy(r.hash, binary_hash, sizeof r.hash);
         flags |= Record::kHashBinary;
       } else {
         const char* text = s.arena.Copy(p.tree_hash);
@@ -161,7 +178,7 @@ Result<void> JournalReader::ProcessLine(std::string_view line) {
         std::memcpy(r.hash + sizeof text, &len, sizeof len);
       }
       r.flags = flags;
-      r.file = s.InternFile(p.relfilename);
+      r.file = s.InternFile(p.relfilename, name_hash);
       r.next = kNoIndex;
       r.line = SaturatedLine(line_number_);
       s.by_id.Insert(id_hash, index);
@@ -170,7 +187,7 @@ Result<void> JournalReader::ProcessLine(std::string_view line) {
     }
     case LineKind::kDeleted: {
       size_t slot = 0;
-      auto [existing, packed] = find(&slot);
+      uint32_t existing = find(&slot);
       if (existing == kNoIndex) {
         // Its CREATED was skipped by the filter: nothing to delete (mt-aws-glacier 1.114).
         if (options_.include && !options_.include(p.relfilename)) return Ok();

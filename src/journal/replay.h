@@ -23,6 +23,7 @@
 
 #include "base/result.h"
 #include "journal/journal_state.h"
+#include "journal/line_parser.h"
 
 namespace mtg::journal {
 
@@ -48,6 +49,9 @@ class JournalReader {
 
  private:
   Result<void> ProcessLine(std::string_view line);
+  // Replays one parsed line. `key` is the archive id as stored (6-bit packed when `packed`);
+  // binary_hash is the decoded tree hash, or null to keep the text.
+  Result<void> ApplyLine(const ParsedLine& p, std::string_view key, bool packed, const uint8_t* binary_hash);
 
   ReplayOptions options_;
   JournalState state_;

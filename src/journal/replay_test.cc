@@ -238,5 +238,52 @@ TEST(Replay, ManyRecordsGrowTheTables) {
   EXPECT_EQ(state->file_count(), 2000u);  // files k with k % 3 == 0 lost every version
 }
 
+// Most lines take the one-pass scanner and the rest the full parser; the two must store the same
+// keys, so records created on one path are found from the other, in any split of the input.
+TEST(Replay, FastAndGeneralPathsAgree) {
+  const std::string id(138, 'Q');
+  const std::string id2 = "Zz09-_" + std::string(132, 'y');
+  std::string j = Created(100, id, 10, "1000", kHashA, "fast.txt") +           // fast path
+                  "101 DELETED " + id + " fast.txt\n" +                          // version 0: general
+                  "102 CREATED " + id2 + " 5 " + kHashB + " old name.txt\n" +    // version 0: general
+                  "C\t103\tCREATED\t" + id + "\t7\t-5\t" + kHashA + "\tcaf\xc3\xa9/\xff.txt\r\n" +  // fast, CRLF
+                  "B\t104\tCREATED\tW=\t1\tNONE\tHASH\tw\n" +                  // unpackable id, text hash
+                  Deleted(105, id2, "old name.txt") +                            // fast delete of a general create
+                  "B\t106\tRETRIEVE_JOB\t" + id + "\tJOB1\n";
+  auto whole = ReplayJournal(j);
+  ASSERT_TRUE(whole) << whole.error().message;
+  EXPECT_EQ(whole->archive_count(), 2u);
+  ASSERT_TRUE(whole->FindArchive(id));
+  EXPECT_EQ(whole->FindArchive(id)->relfilename(), "caf\xc3\xa9/\xff.txt");
+  EXPECT_EQ(whole->FindArchive(id)->mtime(), -5);
+  EXPECT_EQ(whole->FindArchive(id)->line(), 4u);
+  EXPECT_FALSE(whole->FindArchive(id2));
+  ASSERT_TRUE(whole->FindArchive("W="));
+  EXPECT_EQ(whole->FindArchive("W=")->tree_hash(), "HASH");
+  EXPECT_EQ(whole->retrieve_jobs().size(), 1u);
+  for (size_t cut = 0; cut <= j.size(); ++cut) {
+    JournalReader reader;
+    ASSERT_TRUE(reader.Feed(std::string_view(j).substr(0, cut)));
+    ASSERT_TRUE(reader.Feed(std::string_view(j).substr(cut)));
+    auto state = reader.Finish();
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->archive_count(), 2u) << cut;
+    EXPECT_EQ(state->FindArchive(id)->line(), 4u) << cut;
+  }
+
+  // A duplicate found across the paths names both lines; a bad line after many good ones is
+  // reported with its own number.
+  auto dup = ReplayJournal(Created(100, id, 10, "1000", kHashA, "a") + "101 CREATED " + id + " 5 " + kHashB + " b\n");
+  ASSERT_FALSE(dup);
+  EXPECT_NE(dup.error().message.find("line 2 creates archive"), std::string::npos) << dup.error().message;
+  EXPECT_NE(dup.error().message.find("(line 1 already created it)"), std::string::npos);
+  std::string many;
+  for (int i = 0; i < 1000; ++i) many += Created(i, id2 + std::to_string(i), 1, "1", kHashA, "f");
+  auto bad = ReplayJournal(many + Created(1, id, 1, "1", kHashA, "a//b"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message,
+            "Invalid format of journal, line 1001: invalid file name \"a//b\": the name contains an empty component (\"//\")");
+}
+
 }  // namespace
 }  // namespace mtg::journal

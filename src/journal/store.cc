@@ -24,30 +24,37 @@ constexpr IdAlphabet kAlphabet;
 
 }  // namespace
 
-Arena::~Arena() {
-  for (const Block& b : blocks_) {
-    if (b.mapped) {
-      munmap(b.data, b.size);
-    } else {
-      delete[] b.data;
-    }
-  }
-}
-
-char* Arena::NewBlock(size_t size) {
-  char* data = nullptr;
-  bool mapped = false;
+char* AllocateLarge(size_t& size, bool& mapped) {
+  mapped = false;
   if (size >= kHugePage) {
     size = (size + kHugePage - 1) / kHugePage * kHugePage;
     void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p != MAP_FAILED) {
       madvise(p, size, MADV_HUGEPAGE);  // a hint: fine if the kernel says no
-      data = static_cast<char*>(p);
       mapped = true;
+      return static_cast<char*>(p);
     }
   }
   // new char[] without () leaves the memory untouched, so unused block tails cost no RSS.
-  if (data == nullptr) data = new char[size];
+  return new char[size];
+}
+
+void FreeLarge(char* data, size_t size, bool mapped) {
+  if (data == nullptr) return;
+  if (mapped) {
+    munmap(data, size);
+  } else {
+    delete[] data;
+  }
+}
+
+Arena::~Arena() {
+  for (const Block& b : blocks_) FreeLarge(b.data, b.size, b.mapped);
+}
+
+char* Arena::NewBlock(size_t size) {
+  bool mapped = false;
+  char* data = AllocateLarge(size, mapped);
   blocks_.push_back(Block{data, size, mapped});
   reserved_ += size;
   return data;
@@ -56,6 +63,9 @@ char* Arena::NewBlock(size_t size) {
 char* Arena::Allocate(size_t n, size_t align) {
   size_t pad = (align - reinterpret_cast<uintptr_t>(cur_) % align) % align;
   if (n + pad > left_) {
+    // Grow the block size with the request first: record chunks (320 KiB) must share big
+    // huge-page blocks rather than each get a small heap block of its own.
+    while (n > next_size_ / 4 && next_size_ < max_block_) next_size_ = next_size_ * 2 < max_block_ ? next_size_ * 2 : max_block_;
     if (n > next_size_ / 4) return NewBlock(n);  // private block; keep filling the current one
     cur_ = NewBlock(next_size_);
     left_ = next_size_;
@@ -72,6 +82,37 @@ const char* Arena::Copy(std::string_view s) {
   char* p = Allocate(s.size() == 0 ? 1 : s.size());
   if (!s.empty()) std::memcpy(p, s.data(), s.size());
   return p;
+}
+
+void IndexTable::Release() {
+  FreeLarge(reinterpret_cast<char*>(slots_), reserved_, mapped_);
+  slots_ = nullptr;
+  capacity_ = 0;
+  reserved_ = 0;
+}
+
+void IndexTable::Grow() {
+  int bits = 4;
+  while ((live_ + 1) * 2 > (size_t{1} << bits)) ++bits;  // after a rebuild at most half full
+  Slot* old = slots_;
+  size_t old_capacity = capacity_;
+  size_t old_reserved = reserved_;
+  bool old_mapped = mapped_;
+  reserved_ = (size_t{1} << bits) * sizeof(Slot);
+  slots_ = reinterpret_cast<Slot*>(AllocateLarge(reserved_, mapped_));
+  capacity_ = size_t{1} << bits;  // a huge-page rounding beyond this stays unused
+  std::memset(static_cast<void*>(slots_), 0xFF, capacity_ * sizeof(Slot));  // every index = kEmpty
+  mask_ = capacity_ - 1;
+  shift_ = 32 - bits;
+  used_ = 0;
+  for (size_t i = 0; i < old_capacity; ++i) {
+    const Slot& s = old[i];
+    if (s.index == kEmpty || s.index == kTombstone) continue;
+    Place(s);
+    ++used_;
+  }
+  live_ = used_;
+  FreeLarge(reinterpret_cast<char*>(old), old_reserved, old_mapped);
 }
 
 uint64_t HashBytes(const void* data, size_t n) {
@@ -170,7 +211,7 @@ uint32_t Store::FindArchiveById(std::string_view id) const {
 }
 
 uint32_t Store::FindFile(std::string_view name) const {
-  uint64_t h = HashBytes(name.data(), name.size());
+  uint64_t h = NameHash(name);
   size_t s = by_name.Find(h, [&](uint32_t f) {
     const FileInfo& fi = files[f];
     return std::string_view(fi.name, fi.name_len) == name;
@@ -178,15 +219,15 @@ uint32_t Store::FindFile(std::string_view name) const {
   return s == IndexTable::kNoSlot ? kNoIndex : by_name.At(s);
 }
 
-uint32_t Store::InternFile(std::string_view name) {
-  uint64_t h = HashBytes(name.data(), name.size());
+uint32_t Store::InternFile(std::string_view name, uint64_t name_hash) {
+  uint64_t h = name_hash;
   size_t s = by_name.Find(h, [&](uint32_t f) {
     const FileInfo& fi = files[f];
     return std::string_view(fi.name, fi.name_len) == name;
   });
   if (s != IndexTable::kNoSlot) return by_name.At(s);
   auto f = static_cast<uint32_t>(files.size());
-  files.push_back(FileInfo{arena.Copy(name), static_cast<uint32_t>(name.size()), kNoIndex, kNoIndex, 0});
+  files.push_back(arena, FileInfo{arena.Copy(name), static_cast<uint32_t>(name.size()), kNoIndex, kNoIndex, 0});
   by_name.Insert(h, f);
   return f;
 }

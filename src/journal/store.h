@@ -16,10 +16,17 @@ namespace mtg::journal::internal {
 
 inline constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
 
-// Bump allocator. Blocks grow from 64 KiB to 4 MiB; blocks of 2 MiB and more are mapped
-// directly and marked for transparent huge pages, because on a virtual machine a page fault per
-// 4 KiB page was the largest single cost of loading a big journal. A request larger than a
-// quarter of the current block size gets a block of its own.
+// Memory for large arrays and arena blocks. From 2 MiB up it is mapped directly, rounded to whole
+// huge pages and marked for transparent huge pages: on this project's virtual machines the first
+// touch of a fresh 4 KiB page costs microseconds (a guest and a host fault), which made page
+// faults, not parsing, the largest cost of loading a big journal. Smaller sizes come from the heap.
+// Contents are uninitialised. `size` is rounded up to what was actually reserved.
+char* AllocateLarge(size_t& size, bool& mapped);
+void FreeLarge(char* data, size_t size, bool mapped);
+
+// Bump allocator. Blocks grow from 64 KiB to 4 MiB (AllocateLarge: huge pages from 2 MiB), and
+// faster when a request is more than a quarter of the block size; a request larger than a
+// quarter of the largest block size gets a block of its own.
 class Arena {
  public:
   // max_block: the size blocks grow to; the record arena uses 10 MiB, which holds exactly 32
@@ -100,10 +107,15 @@ class IndexTable {
 
   static uint32_t TagOf(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
 
+  IndexTable() = default;
+  ~IndexTable() { Release(); }
+  IndexTable(const IndexTable&) = delete;
+  IndexTable& operator=(const IndexTable&) = delete;
+
   // The slot holding an entry for which `equals(index)` holds, or kNoSlot.
   template <typename Equals>
   size_t Find(uint64_t hash, Equals equals) const {
-    if (slots_.empty()) return kNoSlot;
+    if (capacity_ == 0) return kNoSlot;
     uint32_t tag = TagOf(hash);
     for (size_t i = Home(tag);; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
@@ -112,9 +124,14 @@ class IndexTable {
     }
   }
   uint32_t At(size_t slot) const { return slots_[slot].index; }
+  // Starts loading the cache line a lookup of `hash` will probe first: with a million entries
+  // that is a cache miss, which the caller can overlap with other work.
+  void Prefetch(uint64_t hash) const {
+    if (capacity_ != 0) __builtin_prefetch(&slots_[Home(TagOf(hash))]);
+  }
   // Inserts (the caller made sure the key is absent).
   void Insert(uint64_t hash, uint32_t index) {
-    if ((used_ + 1) * 4 > slots_.size() * 3) Grow();
+    if ((used_ + 1) * 4 > capacity_ * 3) Grow();
     Place(Slot{index, TagOf(hash)});
     ++used_;
     ++live_;
@@ -123,7 +140,7 @@ class IndexTable {
     slots_[slot].index = kTombstone;
     --live_;
   }
-  size_t bytes() const { return slots_.size() * sizeof(Slot); }
+  size_t bytes() const { return reserved_; }
 
  private:
   size_t Home(uint32_t tag) const { return (tag * 0x9E3779B9u) >> shift_; }
@@ -135,28 +152,39 @@ class IndexTable {
       }
     }
   }
-  void Grow() {
-    int bits = 4;
-    while ((live_ + 1) * 2 > (size_t{1} << bits)) ++bits;  // after a rebuild at most half full
-    std::vector<Slot> old;
-    old.swap(slots_);
-    slots_.assign(size_t{1} << bits, Slot{kEmpty, 0});
-    mask_ = slots_.size() - 1;
-    shift_ = 32 - bits;
-    used_ = 0;
-    for (const Slot& s : old) {
-      if (s.index == kEmpty || s.index == kTombstone) continue;
-      Place(s);
-      ++used_;
-    }
-    live_ = used_;
-  }
+  void Grow();
+  void Release();
 
-  std::vector<Slot> slots_;
+  Slot* slots_ = nullptr;  // AllocateLarge'd: a million archives need a 16 MiB table
+  size_t capacity_ = 0;
+  size_t reserved_ = 0;  // bytes AllocateLarge gave (rounded up to huge pages when mapped)
+  bool mapped_ = false;
   size_t mask_ = 0;
   int shift_ = 32;
   size_t used_ = 0;  // live + tombstones
   size_t live_ = 0;
+};
+
+// Fixed-size elements in chunks of 2^kShift carved from an arena: growing never copies (a copy
+// would touch fresh memory twice, and first touches are what a big load costs most).
+template <typename T, int kShift>
+class ChunkedArray {
+ public:
+  static constexpr uint32_t kMask = (uint32_t{1} << kShift) - 1;
+  T& operator[](uint32_t i) { return chunks_[i >> kShift][i & kMask]; }
+  const T& operator[](uint32_t i) const { return chunks_[i >> kShift][i & kMask]; }
+  uint32_t size() const { return size_; }
+  size_t index_bytes() const { return chunks_.capacity() * sizeof(T*); }
+  void push_back(Arena& arena, const T& value) {
+    if ((size_ & kMask) == 0) {
+      chunks_.push_back(reinterpret_cast<T*>(arena.Allocate(sizeof(T) << kShift, alignof(T))));
+    }
+    (*this)[size_++] = value;
+  }
+
+ private:
+  std::vector<T*> chunks_;
+  uint32_t size_ = 0;
 };
 
 uint64_t HashBytes(const void* data, size_t n);
@@ -176,7 +204,7 @@ struct Store {
   Arena record_arena{size_t{10} << 20};       // record chunks
   std::vector<Record*> record_chunks;  // kRecordsPerChunk records each, carved from the arena
   uint32_t record_count = 0;
-  std::vector<FileInfo> files;
+  ChunkedArray<FileInfo, 12> files;  // chunks carved from `arena`
   std::vector<uint32_t> live_files;  // files with at least one live version, first-seen order
   IndexTable by_id;
   IndexTable by_name;
@@ -202,7 +230,9 @@ struct Store {
                        size_t* slot = nullptr) const;
   uint32_t FindArchiveById(std::string_view id) const;
   uint32_t FindFile(std::string_view name) const;
-  uint32_t InternFile(std::string_view name);
+  static uint64_t NameHash(std::string_view name) { return HashBytes(name.data(), name.size()); }
+  // name_hash: NameHash(name).
+  uint32_t InternFile(std::string_view name, uint64_t name_hash);
 };
 
 }  // namespace mtg::journal::internal
