@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds the release configuration and runs the main job end to end on the
-# embedded default: mtglacier-server on loopback. Until `sync` and `restore` exist (next issues),
-# the job is: start the server, create a vault and list it through `mtglacier`, hash a sample tree
-# (or the directory given as $1) with `mtglacier tree-hash` and check it against sha256sum where
-# the two must agree, then delete the vault and stop the server.
+# embedded default: mtglacier-server on loopback. The job: start the server, create a vault, sync a
+# sample tree (or the directory given as $1, which is only read) into it, check that a second sync
+# has nothing to do and that the journal matches the files, then purge and delete the vault.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,18 +62,15 @@ if [ -z "$src" ]; then
   head -c 5242897 /dev/urandom > "$src/photos/2024 trip/café (1).jpg"
   printf 'hello glacier\n' > "$src/docs/readme.txt"
 fi
-echo "== tree hashes of $src"
-find "$src" -type f -print0 | sort -z | xargs -0 "$bin" tree-hash
-echo "== check: for files of at most 1 MiB the tree hash equals sha256sum"
-fail=0
-while IFS= read -r -d '' f; do
-  if [ "$(stat -c %s "$f")" -le 1048576 ]; then
-    a=$("$bin" tree-hash "$f" | cut -d' ' -f1)
-    b=$(sha256sum "$f" | cut -d' ' -f1)
-    if [ "$a" = "$b" ]; then echo "ok   $f"; else echo "FAIL $f"; fail=1; fi
-  fi
-done < <(find "$src" -type f -print0)
+cfg=(--config "$work/glacier.cfg")
+journal="$work/journal.log"
+echo "== sync $src to the vault"
+"$bin" sync "${cfg[@]}" --dir "$src" --vault try-vault --journal "$journal" --concurrency 4 --partsize 1
+echo "== a second sync has nothing to do"
+"$bin" sync "${cfg[@]}" --dir "$src" --vault try-vault --journal "$journal" --new --replace-modified --quiet
+echo "== the journal matches the files (size and tree hash of every file)"
+"$bin" check-local-hash --dir "$src" --journal "$journal" | tail -n 9
 
-echo "== cleaning up"
-"$bin" delete-vault try-vault --config "$work/glacier.cfg"
-exit $fail
+echo "== cleaning up: purge the vault, delete it"
+"$bin" purge-vault "${cfg[@]}" --vault try-vault --journal "$journal" --quiet
+"$bin" delete-vault try-vault "${cfg[@]}"

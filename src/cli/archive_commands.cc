@@ -165,7 +165,7 @@ ExitCode RunUploadFile(Context& ctx) {
     PrintError(ctx, kName, workers.error().ToString());
     return ExitCodeFor(workers.error());
   }
-  ConsoleObserver console(ctx, std::string(kName));
+  ConsoleObserver console(ctx, std::string(kName), options->Flag("quiet"));
   if (source->from_stdin) {
     const int64_t mtime = SystemClock::Instance().NowUnix();
     auto description = meta::EncodeDescription(recorded_name, mtime);
@@ -287,7 +287,7 @@ ExitCode RunPurgeVault(Context& ctx) {
     PrintError(ctx, kName, workers.error().ToString());
     return ExitCodeFor(workers.error());
   }
-  ConsoleObserver console(ctx, std::string(kName));
+  ConsoleObserver console(ctx, std::string(kName), options->Flag("quiet"));
   sync::UploadExecutor executor(ctx.fs, workers->clients, *writer, *pending, SystemClock::Instance(),
                                 sync::ExecutorOptions{.vault = vault, .dir = {}, .part_size = PartSizeOf(*options)},
                                 console);

@@ -38,12 +38,12 @@ void PrintScanEvent(ConsoleObserver& console, const sync::ScanEvent& e) {
   if (sync::IsScanError(e.kind)) {
     console.ErrorLine(e.message);
   } else {
-    console.Line("NOTICE: " + e.message);
+    console.FileLine("NOTICE: " + e.message);
   }
 }
 
 ExitCode DryRun(SyncRun& run, const journal::JournalState& journal, sync::Scanner& scanner) {
-  ConsoleObserver console(run.ctx, std::string(kName));
+  ConsoleObserver console(run.ctx, std::string(kName), run.options.Flag("quiet"));
   sync::Planner planner(journal, scanner, run.plan);
   planner.on_scan_event = [&](const sync::ScanEvent& e) { PrintScanEvent(console, e); };
   sync::Action a;
@@ -58,8 +58,8 @@ ExitCode DryRun(SyncRun& run, const journal::JournalState& journal, sync::Scanne
       case sync::ActionKind::kDelete:
         console.Line("Will DELETE archive " + a.old_archive_id + " (filename " + a.relative_name + ")");
         break;
-      case sync::ActionKind::kSkip: console.Line("Skip " + a.relative_name); break;
-      case sync::ActionKind::kNotExists: console.Line("Not exists " + a.relative_name); break;
+      case sync::ActionKind::kSkip: console.FileLine("Skip " + a.relative_name); break;
+      case sync::ActionKind::kNotExists: console.FileLine("Not exists " + a.relative_name); break;
     }
   }
   run.ctx.out << "OK DONE\n";
@@ -68,7 +68,7 @@ ExitCode DryRun(SyncRun& run, const journal::JournalState& journal, sync::Scanne
 
 ExitCode Execute(SyncRun& run, journal::JournalWriter& writer, const journal::JournalState& journal,
                  sync::Scanner& scanner) {
-  ConsoleObserver console(run.ctx, std::string(kName));
+  ConsoleObserver console(run.ctx, std::string(kName), run.options.Flag("quiet"));
   auto pending = journal::PendingUploads::Load(run.ctx.fs, journal::PendingUploadsPath(run.journal_path));
   if (!pending) {
     PrintError(run.ctx, kName, pending.error().ToString());
@@ -90,11 +90,11 @@ ExitCode Execute(SyncRun& run, journal::JournalWriter& writer, const journal::Jo
   auto next = [&](sync::Action& a) {
     while (planner.Next(a)) {
       if (a.kind == sync::ActionKind::kSkip) {
-        console.Line("Skip " + a.relative_name);
+        console.FileLine("Skip " + a.relative_name);
         continue;
       }
       if (a.kind == sync::ActionKind::kNotExists) {
-        console.Line("Not exists " + a.relative_name);
+        console.FileLine("Not exists " + a.relative_name);
         continue;
       }
       ++files;

@@ -75,8 +75,12 @@ Result<sync::Filter> FilterOf(const Options& options) {
   return sync::Filter::FromOptions(list);
 }
 
-ConsoleObserver::ConsoleObserver(Context& ctx, std::string command)
-    : ctx_(ctx), command_(std::move(command)), start_(std::chrono::steady_clock::now()), last_paint_(start_) {}
+ConsoleObserver::ConsoleObserver(Context& ctx, std::string command, bool quiet)
+    : ctx_(ctx),
+      command_(std::move(command)),
+      start_(std::chrono::steady_clock::now()),
+      last_paint_(start_),
+      quiet_(quiet) {}
 
 ConsoleObserver::~ConsoleObserver() {
   std::lock_guard lock(mu_);
@@ -103,6 +107,10 @@ void ConsoleObserver::Line(const std::string& line) {
   Repaint(true);
 }
 
+void ConsoleObserver::FileLine(const std::string& line) {
+  if (!quiet_) Line(line);
+}
+
 void ConsoleObserver::ErrorLine(const std::string& message) {
   std::lock_guard lock(mu_);
   ClearStatus();
@@ -114,6 +122,7 @@ void ConsoleObserver::ErrorLine(const std::string& message) {
 // On a terminal: one status line, redrawn at most 5 times a second. Otherwise a plain progress
 // line every 30 seconds, so a log of a long run shows it is alive and how far it got.
 void ConsoleObserver::Repaint(bool force) {
+  if (quiet_) return;
   auto now = std::chrono::steady_clock::now();
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double since = std::chrono::duration<double>(now - last_paint_).count();
@@ -144,7 +153,13 @@ void ConsoleObserver::Bytes(uint64_t n) {
   Repaint(false);
 }
 
-void ConsoleObserver::Notice(const std::string& line) { Line(line); }
+void ConsoleObserver::Notice(const std::string& line) {
+  if (line.starts_with("WARNING")) {
+    ErrorLine(line);
+  } else {
+    FileLine(line);
+  }
+}
 
 void ConsoleObserver::Finished(const sync::Action& action, const sync::FileResult& result) {
   std::lock_guard lock(mu_);
@@ -157,14 +172,14 @@ void ConsoleObserver::Finished(const sync::Action& action, const sync::FileResul
       if (result.resumed) {
         line += " (resumed an earlier upload; " + std::to_string(result.parts_reused) + " parts were already stored)";
       }
-      Line(line);
+      FileLine(line);
       if (result.outcome == sync::Outcome::kReplaced && result.warning.empty()) {
-        Line("Deleted old version of " + rel + " archive_id [" + action.old_archive_id + "]");
+        FileLine("Deleted old version of " + rel + " archive_id [" + action.old_archive_id + "]");
       }
       break;
     }
-    case sync::Outcome::kUnchanged: Line("Unchanged " + rel + " (same tree hash)"); break;
-    case sync::Outcome::kDeleted: Line("Deleted " + rel + " archive_id [" + result.archive_id + "]"); break;
+    case sync::Outcome::kUnchanged: FileLine("Unchanged " + rel + " (same tree hash)"); break;
+    case sync::Outcome::kDeleted: FileLine("Deleted " + rel + " archive_id [" + result.archive_id + "]"); break;
     case sync::Outcome::kFailed:
       ++failures_;
       ErrorLine((result.error.message.starts_with(rel) ? "" : rel + ": ") + result.error.ToString());

@@ -33,7 +33,8 @@ uint64_t PartSizeOf(const Options& options);
 
 class ConsoleObserver final : public sync::ExecutorObserver {
  public:
-  ConsoleObserver(Context& ctx, std::string command);
+  // quiet (--quiet): per-file lines, notices and progress are left out; errors and summaries stay.
+  ConsoleObserver(Context& ctx, std::string command, bool quiet = false);
   ~ConsoleObserver() override;
 
   // Work known so far (sync learns it while it scans); `complete` once all of it is known.
@@ -51,6 +52,8 @@ class ConsoleObserver final : public sync::ExecutorObserver {
   std::string Summary(const sync::ExecutorTotals& totals) const;
   // Prints a line on stdout, clearing the progress line first.
   void Line(const std::string& line);
+  // A per-file line: printed unless quiet.
+  void FileLine(const std::string& line);
   void ErrorLine(const std::string& message);
 
  private:
@@ -67,6 +70,7 @@ class ConsoleObserver final : public sync::ExecutorObserver {
   uint64_t files_done_ = 0, bytes_done_ = 0;
   uint64_t failures_ = 0, warnings_ = 0;
   bool status_shown_ = false;
+  bool quiet_ = false;
 };
 
 std::string HumanBytes(uint64_t bytes);
