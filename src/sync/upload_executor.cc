@@ -21,6 +21,27 @@ bool IsNotFound(const Error& e) {
 
 }  // namespace
 
+namespace {
+
+// Reading and hashing are CPU work: with more workers than cores (--concurrency 4 on 2 cores) they
+// would preempt each other in the middle of a part and evict each other's data from the cache.
+// Workers therefore take a slot for read + hash and release it before the network step.
+class HashGate {
+ public:
+  explicit HashGate(std::counting_semaphore<>& slots) : slots_(slots) { slots_.acquire(); }
+  ~HashGate() { Release(); }
+  void Release() {
+    if (held_) slots_.release();
+    held_ = false;
+  }
+
+ private:
+  std::counting_semaphore<>& slots_;
+  bool held_ = true;
+};
+
+}  // namespace
+
 uint64_t PartSizeFor(uint64_t size, uint64_t preferred) {
   uint64_t part = preferred;
   while (part < kMaxPartSize && (size + part - 1) / part > kMaxParts) part *= 2;
@@ -56,14 +77,18 @@ struct UploadExecutor::Task {
 
 struct UploadExecutor::Worker {
   glacier::Client* client = nullptr;
-  std::vector<uint8_t> buffer;
-  std::span<uint8_t> Buffer(size_t n) {
-    if (buffer.size() < n) {
-      buffer.clear();
-      buffer.shrink_to_fit();
-      buffer.resize(n);
+  // One buffer for the worker's whole life, sized to the largest part it has needed (normally the
+  // part size): reallocating per file let glibc keep freed blocks around, and zero-filling cost a
+  // pass over memory the read overwrites anyway.
+  std::unique_ptr<uint8_t[]> buffer;
+  size_t capacity = 0;
+  std::span<uint8_t> Buffer(size_t n, size_t preferred) {
+    if (capacity < n) {
+      buffer.reset();
+      capacity = std::max(n, preferred);
+      buffer.reset(new uint8_t[capacity]);
     }
-    return {buffer.data(), n};
+    return {buffer.get(), n};
   }
 };
 
@@ -76,7 +101,9 @@ UploadExecutor::UploadExecutor(io::FileSystem& fs, std::vector<glacier::Client*>
       pending_(pending),
       clock_(clock),
       options_(std::move(options)),
-      observer_(observer) {}
+      observer_(observer),
+      hash_slots_(std::make_unique<std::counting_semaphore<>>(
+          static_cast<std::ptrdiff_t>(std::max(1u, std::thread::hardware_concurrency())))) {}
 
 UploadExecutor::~UploadExecutor() = default;
 
@@ -191,7 +218,7 @@ Result<bool> UploadExecutor::SameTreeHash(Worker& worker, const Action& action) 
   auto file = fs_.OpenRead(PathOf(action), io::ReadHint::kSequential);
   if (!file) return Fail(std::move(file.error()));
   hash::TreeHasher hasher;
-  std::span<uint8_t> buf = worker.Buffer(std::min<uint64_t>(std::max<uint64_t>(action.size, 1), 4 << 20));
+  std::span<uint8_t> buf = worker.Buffer(std::min<uint64_t>(std::max<uint64_t>(action.size, 1), 4 << 20), options_.part_size);
   uint64_t offset = 0;
   for (;;) {
     auto n = (*file)->ReadAt(offset, buf);
@@ -331,10 +358,11 @@ void UploadExecutor::StartAction(Worker& worker, const Action& action) {
 void UploadExecutor::RunPart(Worker& worker, const std::shared_ptr<FileState>& file, uint64_t part) {
   const uint64_t offset = part * file->part_size;
   const uint64_t length = std::min(file->part_size, file->action.size - offset);
-  std::span<uint8_t> buf = worker.Buffer(length);
+  std::span<uint8_t> buf = worker.Buffer(length, options_.part_size);
   Error error;
   bool ok = false;
   bool changed = false;
+  HashGate gate(*hash_slots_);  // released by the end of the read + hash below
   auto n = file->file->ReadAt(offset, buf);
   if (!n) {
     error = std::move(n.error());
@@ -343,6 +371,7 @@ void UploadExecutor::RunPart(Worker& worker, const std::shared_ptr<FileState>& f
     error = Error(ErrorCode::kIntegrity, "file shrank while it was being uploaded");
   } else {
     hash::DualHash hashes = hash::Sha256AndTreeHash(buf);
+    gate.Release();
     file->part_hashes[part] = hashes.tree;
     if (!file->server_parts[part].empty() && file->server_parts[part] == hash::ToHex(hashes.tree)) {
       file->parts_reused.fetch_add(1);
@@ -438,7 +467,8 @@ void UploadExecutor::UploadSmall(Worker& worker, const Action& action) {
     result.error = std::move(file.error());
     return Report(action, result);
   }
-  std::span<uint8_t> buf = worker.Buffer(action.size);
+  std::span<uint8_t> buf = worker.Buffer(action.size, options_.part_size);
+  HashGate gate(*hash_slots_);
   auto n = (*file)->ReadAt(0, buf);
   if (!n) {
     result.error = std::move(n.error());
@@ -457,6 +487,7 @@ void UploadExecutor::UploadSmall(Worker& worker, const Action& action) {
     return Report(action, result);
   }
   hash::DualHash hashes = hash::Sha256AndTreeHash(buf);
+  gate.Release();
   http::MemoryBody body(std::span<const uint8_t>(buf.data(), buf.size()));
   auto created = worker.client->UploadArchive(options_.vault, *description, body, hashes);
   if (!created) {

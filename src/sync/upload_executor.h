@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <string>
 #include <vector>
 
@@ -136,6 +137,7 @@ class UploadExecutor {
   const std::atomic<bool>* cancel_ = nullptr;
   std::vector<std::string> touched_upload_ids_;
 
+  std::unique_ptr<std::counting_semaphore<>> hash_slots_;  // one per core (see HashGate)
   std::mutex journal_mu_;   // journal appends, in completion order
   std::mutex report_mu_;    // observer calls and totals
   ExecutorTotals totals_;

@@ -174,6 +174,20 @@ TEST_F(SyncTest, AFailedVaultFailsEveryFileWithAClearStatus) {
   EXPECT_TRUE(LiveJournal(sandbox_.journal()).empty());
 }
 
+TEST_F(SyncTest, ANameTooLongForTheDescriptionFailsOnlyThatFile) {
+  const std::string dir(200, 'd');
+  const std::string long_name = dir + "/" + dir + "/" + dir + "/" + dir + "/file";  // ~800 bytes
+  sandbox_.Write(long_name, "x");
+  sandbox_.Write("fine", "y");
+  auto run = sandbox_.Run(Sync());
+  EXPECT_EQ(run.status, 3) << run.out << run.err;
+  EXPECT_NE(run.err.find("is too big to store in Amazon Glacier metadata"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("1 of 2 files failed"), std::string::npos) << run.err;
+  auto live = LiveJournal(sandbox_.journal());
+  EXPECT_EQ(live.size(), 1u);
+  EXPECT_EQ(live.count("fine"), 1u);
+}
+
 TEST_F(SyncTest, UploadFileInItsThreeForms) {
   sandbox_.WriteRandom("in/dir/f.bin", (3 << 20) + 5);
   sandbox_.Write("loose", "loose file");
