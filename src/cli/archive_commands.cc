@@ -220,6 +220,7 @@ ExitCode RunUploadFile(Context& ctx) {
     console.Planned(1, action.size, true);
     return true;
   }, ctx.cancel);
+  if (!totals.cancelled) executor.AbortOrphans(*workers->clients.front());
   if (auto closed = (*writer)->Close(); !closed) {
     PrintError(ctx, kName, closed.error().ToString());
     return kExitError;

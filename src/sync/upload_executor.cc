@@ -337,6 +337,10 @@ void UploadExecutor::StartAction(Worker& worker, const Action& action) {
   if (state->upload_id.empty()) {
     auto description = meta::EncodeDescription(action.relative_name, action.mtime);
     if (!description) return fail(std::move(description.error()).WithContext(action.relative_name));
+    {
+      std::lock_guard lock(mu_);
+      initiated_descriptions_.insert(*description);
+    }
     auto upload = client.InitiateMultipartUpload(options_.vault, *description, state->part_size);
     if (!upload) return fail(std::move(upload.error()));
     state->upload_id = *upload;
@@ -563,6 +567,7 @@ void UploadExecutor::SettleUntouchedPending(
     const std::function<bool(const journal::PendingUpload&)>& journal_has) {
   if (clients_.empty()) return;
   glacier::Client& client = *clients_.front();
+  AbortOrphans(client);
   for (const journal::PendingUpload& e : pending_.entries()) {
     if (e.vault != options_.vault) continue;
     if (std::find(touched_upload_ids_.begin(), touched_upload_ids_.end(), e.upload_id) !=
@@ -584,6 +589,42 @@ void UploadExecutor::SettleUntouchedPending(
     } else {
       Notice("WARNING: could not abort the unfinished upload of " + e.relative_name + ": " +
              aborted.error().ToString());
+    }
+  }
+}
+
+}  // namespace mtg::sync
+
+namespace mtg::sync {
+
+// When the answer to InitiateMultipartUpload is lost (connection reset after the service acted),
+// the retry starts a second upload and the first is never used: the service keeps it, and real
+// Glacier keeps such uploads until they are aborted. After the run, uploads of this vault with a
+// description this run initiated that neither the sidecar nor this run knows are those orphans.
+void UploadExecutor::AbortOrphans(glacier::Client& client) {
+  if (initiated_descriptions_.empty()) return;
+  std::vector<std::string> known = touched_upload_ids_;
+  for (const journal::PendingUpload& e : pending_.entries()) known.push_back(e.upload_id);
+  std::string marker;
+  std::vector<glacier::UploadInfo> orphans;
+  do {
+    auto page = client.ListMultipartUploads(options_.vault, marker);
+    if (!page) {
+      Notice("WARNING: could not list the vault's multipart uploads to abort orphans: " + page.error().ToString());
+      return;
+    }
+    for (const glacier::UploadInfo& u : page->uploads) {
+      if (initiated_descriptions_.contains(u.description) &&
+          std::find(known.begin(), known.end(), u.upload_id) == known.end()) {
+        orphans.push_back(u);
+      }
+    }
+    marker = page->marker;
+  } while (!marker.empty());
+  for (const glacier::UploadInfo& u : orphans) {
+    auto aborted = client.AbortMultipartUpload(options_.vault, u.upload_id);
+    if (!aborted && !IsNotFound(aborted.error())) {
+      Notice("WARNING: could not abort the orphaned upload " + u.upload_id + ": " + aborted.error().ToString());
     }
   }
 }

@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <semaphore>
 #include <string>
 #include <vector>
@@ -98,8 +99,12 @@ class UploadExecutor {
   // After a run that was not cancelled: pending uploads of this vault that no action touched are
   // aborted when their file changed or vanished, and forgotten when the journal already records
   // them (the run that uploaded them died between the journal record and the sidecar update).
+  // Also aborts uploads this run started whose initiation answer was lost (see AbortOrphans).
   // `journal_has` says whether the journal has a version of the name with that size and mtime.
   void SettleUntouchedPending(const std::function<bool(const journal::PendingUpload&)>& journal_has);
+  // Aborts uploads this run initiated whose InitiateMultipartUpload answer was lost (the retry
+  // started another upload, and the service keeps the first until it is aborted).
+  void AbortOrphans(glacier::Client& client);
 
  private:
   struct FileState;
@@ -136,6 +141,7 @@ class UploadExecutor {
   const std::function<bool(Action&)>* next_ = nullptr;
   const std::atomic<bool>* cancel_ = nullptr;
   std::vector<std::string> touched_upload_ids_;
+  std::set<std::string> initiated_descriptions_;
 
   std::unique_ptr<std::counting_semaphore<>> hash_slots_;  // one per core (see HashGate)
   std::mutex journal_mu_;   // journal appends, in completion order

@@ -260,7 +260,7 @@ TEST_F(SyncTest, PurgeVaultDeletesEveryVersionAndIsRepeatable) {
 TEST(SyncFaults, TransientErrorsAreRetriedAndEveryArchiveArrivesIntact) {
   Sandbox sandbox;
   ServerProcess server({"--faults", "upload-part:0.25:500,upload-archive:0.25:503,*:0.05:throttle,"
-                                    "complete-multipart-upload:0.3:reset,initiate-multipart-upload:0.3:408",
+                                    "complete-multipart-upload:0.3:reset,initiate-multipart-upload:0.4:reset",
                         "--fault-seed", "42"});
   ASSERT_TRUE(server.ok()) << server.error();
   sandbox.SetEndpoint(server.endpoint());
@@ -278,6 +278,7 @@ TEST(SyncFaults, TransientErrorsAreRetriedAndEveryArchiveArrivesIntact) {
     EXPECT_TRUE(*body == Slurp(sandbox.DataPath(rel))) << rel;
   }
   EXPECT_EQ(CompareVaultWithJournal(server, "v", sandbox.journal()), "") << "a reset complete must not leave a duplicate";
+  EXPECT_TRUE(PendingUploads(server, "v").empty()) << "uploads whose initiation answer was lost are aborted";
 }
 
 }  // namespace
