@@ -182,7 +182,7 @@ void ConsoleObserver::Finished(const sync::Action& action, const sync::FileResul
     case sync::Outcome::kDeleted: FileLine("Deleted " + rel + " archive_id [" + result.archive_id + "]"); break;
     case sync::Outcome::kFailed:
       ++failures_;
-      ErrorLine((result.error.message.starts_with(rel) ? "" : rel + ": ") + result.error.ToString());
+      ErrorLine((result.error.message.starts_with(rel + ": ") ? "" : rel + ": ") + result.error.ToString());
       break;
   }
   if (!result.warning.empty()) {
