@@ -52,7 +52,7 @@ Result<void> InventoryVerifier::Consider(const meta::InventoryItem& item) {
 VerifyCounts InventoryVerifier::Finish(int64_t inventory_time) {
   for (const journal::Archive& a : state_.archives()) {
     if (seen_.contains(a.archive_id())) continue;
-    if (a.time() >= inventory_time) {
+    if (a.time() > inventory_time) {
       ++counts_.newer_than_inventory;
       line_("NOT YET IN INVENTORY " + Named(a.archive_id(), a.relfilename()) +
             ": uploaded after the inventory was taken");

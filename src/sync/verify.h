@@ -4,7 +4,7 @@
 // size or tree hash differ. Memory: the journal state plus one id per matched archive.
 //
 // Caveat: an inventory is a snapshot (Glacier refreshes it about once a day), so an archive
-// uploaded after it was taken is not in it. Journal archives created at or after the inventory
+// uploaded after it was taken is not in it. Journal archives created after the inventory
 // date are reported as "not yet in the inventory" and are not counted as missing.
 #pragma once
 
