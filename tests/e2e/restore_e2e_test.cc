@@ -239,8 +239,16 @@ TEST_F(RestoreE2E, WaitPollsUntilTheJobsRestoreStartedComplete) {
   StartServer({"--job-delay", "3s"});
   const std::vector<TreeFile> tree(kTree.begin(), kTree.begin() + 2);
   Populate(tree);
-  Outcome restore = Run("restore --max-number-of-files 10 " + Common());
+  const std::string topic = "arn:aws:sns:us-east-1:123456789012:restores";
+  Outcome restore = Run("restore --max-number-of-files 10 --tier Bulk --sns-topic " + topic + " " + Common());
   ASSERT_EQ(restore.status, 0) << restore.err;
+  auto jobs = fixture_->client().ListJobs("v1", {});
+  ASSERT_TRUE(jobs);
+  ASSERT_EQ(jobs->jobs.size(), 2u);
+  for (const glacier::JobInfo& job : jobs->jobs) {
+    EXPECT_EQ(job.tier, "Bulk");
+    EXPECT_EQ(job.sns_topic, topic);
+  }
   Outcome early = Run("restore-completed " + Common());  // nothing completed yet
   ASSERT_EQ(early.status, 0) << early.err;
   EXPECT_NE(early.out.find("2 missing file(s) have no completed retrieval job"), std::string::npos) << early.out;
