@@ -193,6 +193,12 @@ ExitCode RunRestore(Context& ctx) {
       PrintError(ctx, kRestore, writer.error().ToString());
       return ExitCodeFor(writer.error());
     }
+    // A job whose RETRIEVE_JOB record cannot be written would be requested again tomorrow: make
+    // sure the journal is writable before starting any.
+    if (auto writable = ctx.fs.OpenAppend(p->journal_path); !writable) {
+      PrintError(ctx, kRestore, writable.error().ToString());
+      return ExitCodeFor(writable.error());
+    }
     const size_t workers = std::min<size_t>(ParseNumber(p->options->Get("concurrency"), 4),
                                             plan.archives.size());
     auto connections = ConnectMany(*p->options, workers);
