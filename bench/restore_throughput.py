@@ -6,7 +6,7 @@ times `mtglacier restore-completed` into an empty directory for each (segment si
 setting, several runs each: wall time, MB/s, and the client's CPU seconds (children rusage).
 Each run's output is compared with the source (SHA-256) after the clock stops.
 
-usage: restore_throughput.py MTGLACIER_BINARY SERVER_BINARY [--runs 3] [--scale 1.0]
+usage: /usr/bin/python3 bench/restore_throughput.py MTGLACIER_BINARY SERVER_BINARY [--runs 3] [--scale 1.0]
 """
 
 import argparse
@@ -75,7 +75,7 @@ def main():
         rng = random.Random(1)
         digests, journal_lines, total = {}, [], 0
         for rel, size in sizes:
-            data = rng.randbytes(size)
+            data = b"".join(rng.randbytes(min(MiB, size - i)) for i in range(0, size, MiB))
             mtime = 1600000000 + len(journal_lines)
             archive_id = upload(g, data, mt2(rel, mtime))
             digests[rel] = hashlib.sha256(data).hexdigest()

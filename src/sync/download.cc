@@ -285,7 +285,9 @@ class Downloader::Impl {
       hashes.reserve(job.range_hashes.size());
       for (const auto& h : job.range_hashes) hashes.push_back(*h);
       const std::string whole = hash::ToHex(hash::CombineTreeHashes(hashes));
-      if (whole != job.item.tree_hash) {
+      std::string expected = job.item.tree_hash;  // old journals may hold upper-case hex
+      for (char& c : expected) c = (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
+      if (whole != expected) {
         (void)job.file->Close();
         (void)fs_.Remove(job.temp);
         (void)fs_.Remove(job.sidecar);

@@ -76,6 +76,11 @@ Result<std::string> SafeTargetPath(io::FileSystem& fs, const std::string& dir,
 Result<void> MakeSafeParentDirs(io::FileSystem& fs, const std::string& dir,
                                 std::string_view relfilename) {
   if (const char* problem = RestoreNameProblem(relfilename)) return Fail(Refused(relfilename, problem));
+  // --dir itself is created when missing, as the original's mkpath did; it is the user's
+  // choice, so it may be (or go through) a symlink.
+  if (auto made = fs.MakeDirs(dir); !made && made.error().code != ErrorCode::kAlreadyExists) {
+    return Fail(made.error());
+  }
   std::string path = dir;
   size_t start = 0;
   for (size_t slash; (slash = relfilename.find('/', start)) != std::string_view::npos; start = slash + 1) {

@@ -27,9 +27,9 @@ const char* RestoreNameProblem(std::string_view relfilename);
 [[nodiscard]] Result<std::string> SafeTargetPath(io::FileSystem& fs, const std::string& dir,
                                                  std::string_view relfilename);
 
-// Creates the missing directories between `dir` and the file's parent one at a time, checking
-// each component with LStat after it exists, so a symlink planted meanwhile is refused rather
-// than followed further than one MakeDirs step.
+// Creates `dir` if missing, then the missing directories between `dir` and the file's parent
+// one at a time, checking each component with LStat after it exists, so a symlink planted
+// meanwhile is refused rather than followed further than one MakeDirs step.
 [[nodiscard]] Result<void> MakeSafeParentDirs(io::FileSystem& fs, const std::string& dir,
                                               std::string_view relfilename);
 

@@ -63,6 +63,11 @@ TEST_F(TargetPathTest, MakeSafeParentDirsCreatesOnlyInsideAndStopsAtSymlinks) {
   EXPECT_FALSE(*fs_.Exists("/escape"));
 }
 
+TEST_F(TargetPathTest, MakeSafeParentDirsCreatesAMissingTargetDirectory) {
+  ASSERT_TRUE(MakeSafeParentDirs(fs_, "/new/target", "top.txt"));
+  EXPECT_EQ(fs_.LStat("/new/target")->type, io::FileType::kDirectory);
+}
+
 TEST_F(TargetPathTest, TheTargetDirectoryItselfMayBeASymlink) {
   ASSERT_TRUE(fs_.Symlink("/restore", "/alias"));
   EXPECT_EQ(*SafeTargetPath(fs_, "/alias", "sub/a"), "/alias/sub/a");

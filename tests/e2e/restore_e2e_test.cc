@@ -205,6 +205,7 @@ TEST_P(RestoreRoundTrip, TreeComesBackByteIdenticalWithMtimes) {
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_NE(again.out.find("Nothing to restore"), std::string::npos) << again.out;
 
+  fs::remove_all(root_ / "out");  // --dir is created when missing, as the original did
   std::string args = "restore-completed --concurrency " + std::to_string(mode.concurrency) + " " + Common();
   if (mode.segment_mib > 0) args += " --segment-size " + std::to_string(mode.segment_mib);
   Outcome done = Run(args);
