@@ -4,7 +4,9 @@
 
 #include "cli/check_local_hash_command.h"
 #include "cli/command.h"
+#include "cli/inventory_commands.h"
 #include "cli/options_parser.h"
+#include "cli/restore_commands.h"
 #include "cli/sync_command.h"
 #include "cli/tree_hash_command.h"
 #include "cli/vault_commands.h"
@@ -36,6 +38,14 @@ const std::array kCommands = {
     Command{"list-vaults", "list the vaults with their sizes", kListVaultsUsage, RunListVaults},
     Command{"check-local-hash", "check local files against the journal's sizes and tree hashes",
             kCheckLocalHashUsage, RunCheckLocalHash},
+    Command{"restore", "start retrieval jobs for files missing locally", kRestoreUsage, RunRestore},
+    Command{"restore-completed", "download completed retrievals, verified and resumable",
+            kRestoreCompletedUsage, RunRestoreCompleted},
+    Command{"retrieve-inventory", "start an inventory job for a vault", kRetrieveInventoryUsage,
+            RunRetrieveInventory},
+    Command{"download-inventory", "rebuild a journal from the newest inventory",
+            kDownloadInventoryUsage, RunDownloadInventory},
+    Command{"verify", "compare the newest inventory with the journal", kVerifyUsage, RunVerify},
     Command{"tree-hash", "print the Glacier SHA-256 tree hash of files", kTreeHashUsage, RunTreeHash},
     Command{"help", "list the commands, or show the help of one", kHelpUsage, RunHelp},
     Command{"version", "print the version", kVersionUsage, RunVersion},
