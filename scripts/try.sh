@@ -2,7 +2,9 @@
 # Installs dependencies, builds the release configuration and runs the main job end to end on the
 # embedded default: mtglacier-server on loopback. The job: start the server, create a vault, sync a
 # sample tree (or the directory given as $1, which is only read) into it, check that a second sync
-# has nothing to do and that the journal matches the files, then purge and delete the vault.
+# has nothing to do, restore everything into a fresh directory (restore, restore-completed --wait),
+# compare every byte and mtime, check the vault's inventory against the journal (verify), then
+# purge and delete the vault.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,6 +63,8 @@ if [ -z "$src" ]; then
   head -c 1048576 /dev/urandom > "$src/docs/exactly-1MiB.bin"
   head -c 5242897 /dev/urandom > "$src/photos/2024 trip/café (1).jpg"
   printf 'hello glacier\n' > "$src/docs/readme.txt"
+  touch -d '2019-07-04 12:00:00' "$src/photos/2024 trip/café (1).jpg"
+  touch -d '1969-07-20 20:17:40' "$src/docs/readme.txt"
 fi
 cfg=(--config "$work/glacier.cfg")
 journal="$work/journal.log"
@@ -68,8 +72,28 @@ echo "== sync $src to the vault"
 "$bin" sync "${cfg[@]}" --dir "$src" --vault try-vault --journal "$journal" --concurrency 4 --partsize 1
 echo "== a second sync has nothing to do"
 "$bin" sync "${cfg[@]}" --dir "$src" --vault try-vault --journal "$journal" --new --replace-modified --quiet
-echo "== the journal matches the files (size and tree hash of every file)"
-"$bin" check-local-hash --dir "$src" --journal "$journal" | tail -n 9
+
+# The local copy is "lost": restore into a fresh directory, where every file is missing (the
+# user's directory is only ever read).
+restored="$work/restored"
+echo "== restore: start retrieval jobs for every file"
+"$bin" restore "${cfg[@]}" --dir "$restored" --vault try-vault --journal "$journal" --max-number-of-files 1000000
+echo "== restore-completed --wait: download and verify each archive (1 MiB segments)"
+"$bin" restore-completed "${cfg[@]}" --dir "$restored" --vault try-vault --journal "$journal" --wait \
+  --segment-size 1 --concurrency 4 --quiet
+echo "== every byte and every mtime is back"
+listing() { (cd "$1" && find . -type f ! -name '.mtglacier-restore-*' ! -size 0 -printf '%P\t%s\t%T@\n' | sort); }
+if ! diff <(listing "$src") <(listing "$restored"); then echo "FAIL: names, sizes or mtimes differ" >&2; exit 1; fi
+fail=0
+while IFS= read -r -d '' f; do
+  rel=${f#"$src"/}
+  if ! cmp -s "$f" "$restored/$rel"; then echo "FAIL: $rel differs" >&2; fail=1; fi
+done < <(find "$src" -type f ! -size 0 -print0)
+[ "$fail" = 0 ] || exit 1
+echo "ok: $(listing "$restored" | wc -l) files identical, with their mtimes"
+echo "== verify: the vault's inventory against the journal"
+"$bin" retrieve-inventory "${cfg[@]}" --vault try-vault
+"$bin" verify "${cfg[@]}" --vault try-vault --journal "$journal" | tail -n 8
 
 echo "== cleaning up: purge the vault, delete it"
 "$bin" purge-vault "${cfg[@]}" --vault try-vault --journal "$journal" --quiet

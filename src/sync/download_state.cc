@@ -133,4 +133,17 @@ bool SameDownload(const ResumeState& a, const ResumeState& b) {
          a.segment_size == b.segment_size;
 }
 
+bool IsRestoreTempName(std::string_view relative_name) {
+  size_t slash = relative_name.rfind('/');
+  std::string_view base = slash == std::string_view::npos ? relative_name : relative_name.substr(slash + 1);
+  constexpr std::string_view kPrefix = ".mtglacier-restore-";
+  if (!base.starts_with(kPrefix)) return false;
+  base.remove_prefix(kPrefix.size());
+  if (base.size() < 16) return false;
+  std::string_view hex = base.substr(0, 16);
+  const bool all_hex = hex.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+  std::string_view suffix = base.substr(16);
+  return all_hex && (suffix == ".part" || suffix == ".state");
+}
+
 }  // namespace mtg::sync

@@ -33,6 +33,9 @@ std::vector<glacier::ByteRange> PlanSegments(uint64_t size, uint64_t segment_siz
 // name plus a suffix could exceed NAME_MAX), different for each (archive, name) pair.
 std::string TempNameFor(std::string_view archive_id, std::string_view relfilename);
 std::string SidecarNameFor(std::string_view archive_id, std::string_view relfilename);
+// Whether the last component of a relative name is one of the two above (sync leaves them alone:
+// they are an unfinished restore's, not the user's files).
+bool IsRestoreTempName(std::string_view relative_name);
 
 struct VerifiedSegment {
   uint64_t first = 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sync/download_state.h"
+
 namespace mtg::sync {
 
 Result<Detect> ParseDetect(std::string_view name) {
@@ -78,6 +80,7 @@ bool Planner::NextFromScan(Action& action) {
         continue;
     }
     std::optional<journal::FileEntry> known = journal_.FindFile(event_.relative_name);
+    if (!known && IsRestoreTempName(event_.relative_name)) continue;  // an unfinished restore's
     if (!known) {
       if (!options_.add_new) {
         action = Action{.kind = ActionKind::kNotExists, .relative_name = event_.relative_name};

@@ -79,6 +79,13 @@ TEST_F(PlanTest, NewOnlyUploadsUnknownFilesAndSkipsKnownOnes) {
             (V{"upload a", "skip b"}));
 }
 
+TEST_F(PlanTest, AnUnfinishedRestoresTemporaryFilesAreNotUploaded) {
+  File("dir/.mtglacier-restore-0123456789abcdef.part", "partial");
+  File("dir/.mtglacier-restore-0123456789abcdef.state", "state");
+  File("dir/.mtglacier-restore-mine.part", "a user's file with a similar name");
+  EXPECT_EQ(Plan("", PlanOptions{}), (V{"upload dir/.mtglacier-restore-mine.part"}));
+}
+
 TEST_F(PlanTest, ReplaceModifiedWithoutNewReportsUnknownFiles) {
   File("a", "1");
   File("b", "333");
