@@ -80,9 +80,12 @@ echo "== restore: start retrieval jobs for every file"
 "$bin" restore "${cfg[@]}" --dir "$restored" --vault try-vault --journal "$journal" --max-number-of-files 1000000
 echo "== restore-completed --wait: download and verify each archive (1 MiB segments)"
 "$bin" restore-completed "${cfg[@]}" --dir "$restored" --vault try-vault --journal "$journal" --wait \
-  --segment-size 1 --concurrency 4 --quiet
-echo "== every byte and every mtime is back"
-listing() { (cd "$1" && find . -type f ! -name '.mtglacier-restore-*' ! -size 0 -printf '%P\t%s\t%T@\n' | sort); }
+  --segment-size 1 --concurrency 4
+echo "== every byte and every mtime (to the second, the journal's resolution) is back"
+listing() {
+  (cd "$1" && find . -type f ! -name '.mtglacier-restore-*' ! -size 0 -printf '%P\t%s\t%T@\n' |
+    awk -F'\t' '{ split($3, t, "."); print $1 "\t" $2 "\t" t[1] }' | sort)
+}
 if ! diff <(listing "$src") <(listing "$restored"); then echo "FAIL: names, sizes or mtimes differ" >&2; exit 1; fi
 fail=0
 while IFS= read -r -d '' f; do
