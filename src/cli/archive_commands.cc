@@ -119,12 +119,7 @@ ExitCode RunUploadFile(Context& ctx) {
   ExitCode status = kExitOk;
   auto options = ReadCommandOptions(ctx, *FindCommand(kName), UploadFileOptions(), status);
   if (!options) return status;
-  for (std::string_view required : {"vault", "journal"}) {
-    if (!options->Get(required)) {
-      PrintError(ctx, kName, "Option \"--" + std::string(required) + "\" required");
-      return kExitUsage;
-    }
-  }
+  if (!HasRequiredOptions(ctx, kName, *options, {"vault", "journal"})) return kExitUsage;
   auto source = SourceOf(ctx, *options);
   if (!source) {
     PrintError(ctx, kName, source.error().message);
@@ -236,12 +231,7 @@ ExitCode RunPurgeVault(Context& ctx) {
   ExitCode status = kExitOk;
   auto options = ReadCommandOptions(ctx, *FindCommand(kName), PurgeVaultOptions(), status);
   if (!options) return status;
-  for (std::string_view required : {"vault", "journal"}) {
-    if (!options->Get(required)) {
-      PrintError(ctx, kName, "Option \"--" + std::string(required) + "\" required");
-      return kExitUsage;
-    }
-  }
+  if (!HasRequiredOptions(ctx, kName, *options, {"vault", "journal"})) return kExitUsage;
   auto filter = FilterOf(*options);
   if (!filter) {
     PrintError(ctx, kName, filter.error().message);

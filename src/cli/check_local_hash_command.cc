@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/options_parser.h"
+#include "cli/transfer.h"
 #include "cli/tree_hash_command.h"
 #include "cli/vault_commands.h"
 #include "hash/sha256.h"
@@ -28,17 +29,6 @@ struct Totals {
   uint64_t ok = 0, mtime = 0, treehash = 0, size = 0, zero = 0, missed = 0, errors = 0;
   bool Failed() const { return treehash + size + zero + missed + errors > 0; }
 };
-
-Result<sync::Filter> FilterOf(const Options& options) {
-  std::vector<sync::FilterOption> list;
-  for (const ListValue& l : options.lists()) {
-    sync::FilterOptionKind kind = l.option == "filter"    ? sync::FilterOptionKind::kFilter
-                                  : l.option == "include" ? sync::FilterOptionKind::kInclude
-                                                          : sync::FilterOptionKind::kExclude;
-    list.push_back({kind, l.value});
-  }
-  return sync::Filter::FromOptions(list);
-}
 
 // One file's verdict lines, as the original printed them; counts go into `totals`.
 void CheckOne(Context& ctx, const std::string& dir, const journal::Archive& version,

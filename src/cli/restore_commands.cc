@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "base/clock.h"
+#include "cli/transfer.h"
 #include "journal/journal_file.h"
 #include "journal/journal_writer.h"
 #include "sync/download.h"
@@ -65,7 +66,7 @@ std::optional<Prepared> Prepare(Context& ctx, std::string_view name, bool comple
   p.dir = *p.options->Get("dir");
   p.vault = *p.options->Get("vault");
   p.journal_path = *p.options->Get("journal");
-  auto filter = FilterFromOptions(*p.options);
+  auto filter = FilterOf(*p.options);
   if (!filter) {
     PrintError(ctx, name, filter.error().message);
     status = kExitUsage;
@@ -93,28 +94,6 @@ void ReportRefused(Context& ctx, std::string_view name, const std::vector<sync::
 }
 
 }  // namespace
-
-Result<sync::Filter> FilterFromOptions(const Options& options) {
-  std::vector<sync::FilterOption> list;
-  for (const ListValue& l : options.lists()) {
-    sync::FilterOptionKind kind = l.option == "filter"    ? sync::FilterOptionKind::kFilter
-                                  : l.option == "include" ? sync::FilterOptionKind::kInclude
-                                                          : sync::FilterOptionKind::kExclude;
-    list.push_back({kind, l.value});
-  }
-  return sync::Filter::FromOptions(list);
-}
-
-Result<Connections> ConnectMany(const Options& options, size_t count) {
-  Connections c;
-  for (size_t i = 0; i < std::max<size_t>(count, 1); ++i) {
-    auto connection = Connect(options);
-    if (!connection) return Fail(connection.error());
-    c.clients.push_back(&(*connection)->client());
-    c.owned.push_back(std::move(*connection));
-  }
-  return c;
-}
 
 const std::string_view kRestoreUsage =
     "Usage: mtglacier restore --dir DIR --vault VAULT --journal FILE --max-number-of-files N\n"
@@ -201,7 +180,7 @@ ExitCode RunRestore(Context& ctx) {
     }
     const size_t workers = std::min<size_t>(ParseNumber(p->options->Get("concurrency"), 4),
                                             plan.archives.size());
-    auto connections = ConnectMany(*p->options, workers);
+    auto connections = ConnectWorkers(*p->options, static_cast<unsigned>(std::max<size_t>(workers, 1)));
     if (!connections) {
       PrintError(ctx, kRestore, connections.error().ToString());
       return ExitCodeFor(connections.error());
@@ -276,7 +255,7 @@ ExitCode RunRestoreCompleted(Context& ctx) {
     return kExitOk;
   }
   const size_t workers = ParseNumber(p->options->Get("concurrency"), 4);
-  auto connections = ConnectMany(*p->options, workers + 1);  // the last one lists jobs
+  auto connections = ConnectWorkers(*p->options, static_cast<unsigned>(workers + 1));  // the last one lists jobs
   if (!connections) {
     PrintError(ctx, kRestoreCompleted, connections.error().ToString());
     return ExitCodeFor(connections.error());

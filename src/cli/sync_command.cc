@@ -175,12 +175,7 @@ ExitCode RunSync(Context& ctx) {
   ExitCode status = kExitOk;
   auto options = ReadCommandOptions(ctx, *FindCommand(kName), SyncOptions(), status);
   if (!options) return status;
-  for (std::string_view required : {"dir", "vault", "journal"}) {
-    if (!options->Get(required)) {
-      PrintError(ctx, kName, "Option \"--" + std::string(required) + "\" required");
-      return kExitUsage;
-    }
-  }
+  if (!HasRequiredOptions(ctx, kName, *options, {"dir", "vault", "journal"})) return kExitUsage;
   auto filter = FilterOf(*options);
   if (!filter) {
     PrintError(ctx, kName, filter.error().message);

@@ -64,6 +64,17 @@ unsigned ConcurrencyOf(const Options& options) {
 
 uint64_t PartSizeOf(const Options& options) { return ParseUnsigned(options.Get("partsize"), 16) << 20; }
 
+bool HasRequiredOptions(Context& ctx, std::string_view command, const Options& options,
+                        std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    if (!options.Get(name)) {
+      PrintError(ctx, command, "Option \"--" + std::string(name) + "\" required");
+      return false;
+    }
+  }
+  return true;
+}
+
 Result<sync::Filter> FilterOf(const Options& options) {
   std::vector<sync::FilterOption> list;
   for (const ListValue& l : options.lists()) {

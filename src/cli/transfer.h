@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +28,10 @@ struct Workers {
 // The --concurrency value (1..30, default 4) and --partsize in bytes (default 16 MiB).
 unsigned ConcurrencyOf(const Options& options);
 uint64_t PartSizeOf(const Options& options);
+
+// Prints `Option "--NAME" required` for the first missing one and returns false.
+bool HasRequiredOptions(Context& ctx, std::string_view command, const Options& options,
+                        std::initializer_list<std::string_view> names);
 
 // The filters of the command line, in order.
 [[nodiscard]] Result<sync::Filter> FilterOf(const Options& options);

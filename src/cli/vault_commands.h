@@ -13,6 +13,19 @@
 #include "glacier/client.h"
 #include "http/curl_transport.h"
 
+// The connection part of every usage text; a macro so each usage stays one compile-time literal.
+#define MTG_CONNECTION_HELP                                                                  \
+  "\nConnection (command line > config file > environment > ~/.aws files):\n"              \
+  "  --config FILE          mt-aws-glacier config file (key=value lines)\n"                 \
+  "  --key KEY --secret SECRET [--token TOKEN]\n"                                          \
+  "                         AWS credentials\n"                                             \
+  "  --region REGION        e.g. us-east-1\n"                                              \
+  "  --endpoint URL         another Glacier service, e.g. http://127.0.0.1:9901\n"          \
+  "  --profile NAME         the profile to read from the ~/.aws files\n"                   \
+  "  --protocol http|https  (default https)\n"                                             \
+  "  --timeout SECONDS      give up on a stalled transfer (default 180)\n"                 \
+  "Options may come before or after the command word; a unique prefix of an option works.\n"
+
 namespace mtg::cli {
 
 // Reads the command's options from ctx.args. Prints warnings, the usage on --help, and errors;
