@@ -270,16 +270,22 @@ ExitCode RunRestoreCompleted(Context& ctx) {
     by_archive.emplace(c.archive_id, &c);
   }
   std::mutex out_mu;
+  // Log lines on stdout; on a terminal also a live progress line (files, bytes, rate, ETA).
+  ConsoleObserver console(ctx, std::string(kRestoreCompleted));
+  uint64_t planned_bytes = 0;
+  for (const sync::RestoreCandidate& c : missing.files) planned_bytes += c.size;
+  console.Planned(missing.files.size(), planned_bytes, true);
   sync::DownloadEvents events;
   events.line = [&](const std::string& line) {
     std::lock_guard lock(out_mu);
-    ctx.out << line << '\n' << std::flush;
+    console.Line(line);
   };
   events.failed = [&](const sync::DownloadItem& item, const Error& e) {
     std::lock_guard lock(out_mu);
-    PrintError(ctx, kRestoreCompleted, "archive " + item.archive_id + " (filename " + item.relfilename +
-                                           "): " + e.ToString());
+    console.ErrorLine("archive " + item.archive_id + " (filename " + item.relfilename + "): " + e.ToString());
   };
+  events.bytes = [&](uint64_t n) { console.Bytes(n); };
+  events.file_done = [&] { console.FileDone(); };
   sync::DownloadOptions options{.segment_size = ParseNumber(p->options->Get("segment-size"), 0) * sync::kMiB,
                                 .max_fetches = 3};
   sync::Downloader downloader(ctx.fs, p->dir, p->vault, connections->clients, options, events);

@@ -164,6 +164,12 @@ void ConsoleObserver::Bytes(uint64_t n) {
   Repaint(false);
 }
 
+void ConsoleObserver::FileDone() {
+  std::lock_guard lock(mu_);
+  ++files_done_;
+  Repaint(false);
+}
+
 void ConsoleObserver::Notice(const std::string& line) {
   if (line.starts_with("WARNING")) {
     ErrorLine(line);

@@ -49,6 +49,8 @@ class ConsoleObserver final : public sync::ExecutorObserver {
   void Bytes(uint64_t n) override;
   void Notice(const std::string& line) override;
   void Finished(const sync::Action& action, const sync::FileResult& result) override;
+  // A file done outside the executor (restore-completed).
+  void FileDone();
 
   // Items that failed, and items done with a warning.
   uint64_t failures() const { return failures_; }

@@ -264,6 +264,7 @@ class Downloader::Impl {
         std::lock_guard lock(mu_);
         totals_.bytes_fetched += received;
         ++totals_.ranges_fetched;
+        if (events_.bytes) events_.bytes(received);
         return digest;
       }
     }
@@ -314,6 +315,7 @@ class Downloader::Impl {
     Line("Downloaded archive " + job.target);
     std::lock_guard lock(mu_);
     ++totals_.files_done;
+    if (events_.file_done) events_.file_done();
   }
 
   io::FileSystem& fs_;

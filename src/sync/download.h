@@ -41,6 +41,10 @@ struct DownloadEvents {
   std::function<void(const std::string& line)> line;
   // A file that could not be restored (and why); the others go on. One call at a time.
   std::function<void(const DownloadItem& item, const Error& error)> failed;
+  // Bytes of a range verified just now (for progress). One call at a time.
+  std::function<void(uint64_t bytes)> bytes;
+  // A file restored at its final path. One call at a time.
+  std::function<void()> file_done;
 };
 
 struct DownloadTotals {
