@@ -20,6 +20,7 @@
 
 #include "base/clock.h"
 #include "http.h"
+#include "http_wire.h"
 #include "jobs_format.h"
 #include "router.h"
 #include "server.h"
@@ -67,29 +68,13 @@ Fixture& TheFixture() {
   return *g_fixture;
 }
 
-// Splits "Name: value" header lines the way an HTTP/1.1 server would (lenient about spaces).
+// The head as the HTTP front parses it (http_wire.h), into a server Request.
 bool ParseHead(std::string_view head, Request& req) {
-  size_t eol = head.find("\r\n");
-  std::string_view line = head.substr(0, eol);
-  size_t sp1 = line.find(' ');
-  if (sp1 == std::string_view::npos) return false;
-  size_t sp2 = line.find(' ', sp1 + 1);
-  if (sp2 == std::string_view::npos) return false;
-  req.method = std::string(line.substr(0, sp1));
-  req.target = std::string(line.substr(sp1 + 1, sp2 - sp1 - 1));
-  if (line.substr(sp2 + 1) != "HTTP/1.1" && line.substr(sp2 + 1) != "HTTP/1.0") return false;
-  std::string_view rest = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 2);
-  while (!rest.empty()) {
-    size_t end = rest.find("\r\n");
-    std::string_view h = rest.substr(0, end);
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 2);
-    size_t colon = h.find(':');
-    if (colon == std::string_view::npos || colon == 0) return false;
-    std::string_view value = h.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    req.headers.push_back({ToLower(h.substr(0, colon)), std::string(value)});
-  }
+  RequestHead parsed;
+  if (!ParseRequestHead(std::string(head) + "\r\n\r\n", &parsed)) return false;
+  req.method = std::move(parsed.method);
+  req.target = std::move(parsed.target);
+  req.headers = std::move(parsed.headers);
   return true;
 }
 
@@ -109,13 +94,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   Request req;
   if (!ParseHead(head, req) || !SplitTarget(req)) return 0;
-  // Content-Length as the HTTP layer would take it: the body is cut or the request refused.
-  if (const std::string* cl = req.Header("content-length")) {
-    char* end = nullptr;
-    unsigned long long n = strtoull(cl->c_str(), &end, 10);
-    if (cl->empty() || *end != '\0' || n > body.size()) return 0;
-    body.resize(n);
-    req.content_length = n;
+  // Content-Length as the HTTP layer takes it: the body is cut or the request refused.
+  (void)FindHeadEnd(input);
+  BodyFraming framing = GetBodyFraming(req.headers);
+  if (!framing.valid) return 0;
+  if (framing.content_length) {
+    if (*framing.content_length > body.size()) return 0;
+    body.resize(*framing.content_length);
+    req.content_length = framing.content_length;
   } else if (!body.empty()) {
     req.content_length = body.size();
   }

@@ -6,6 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 #include "ids.h"
@@ -74,27 +77,82 @@ Result<void> FsyncDir(const std::string& dir) {
   return FsyncFd(fd, dir);
 }
 
-BufferedWriter::BufferedWriter(int fd, uint64_t offset, size_t buffer_size)
-    : fd_(fd), offset_(offset), capacity_(buffer_size) {
-  buffer_.reserve(capacity_);
+namespace {
+
+constexpr size_t kDirectBlock = 4096;
+
+bool BlockAligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % kDirectBlock == 0; }
+
+// A direct write: short writes stay block multiples, so the loop keeps alignment.
+int PwriteDirect(int fd, const char* data, size_t size, uint64_t offset) {
+  while (size > 0) {
+    ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    data += n;
+    size -= static_cast<size_t>(n);
+    offset += static_cast<uint64_t>(n);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int OpenDirect(const std::string& path) { return ::open(path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC); }
+
+BufferedWriter::BufferedWriter(int fd, uint64_t offset, int direct_fd, size_t buffer_size)
+    : fd_(fd),
+      direct_fd_(direct_fd),
+      next_(offset),
+      buffer_(static_cast<char*>(std::aligned_alloc(kDirectBlock, buffer_size))),
+      capacity_(buffer_size) {
+  if (buffer_ == nullptr) std::abort();  // out of memory: nothing sensible to do
+}
+
+BufferedWriter::~BufferedWriter() { std::free(buffer_); }
+
+Result<void> BufferedWriter::WriteOut(const char* data, size_t size, uint64_t offset) {
+  if (direct_fd_ >= 0 && offset % kDirectBlock == 0 && BlockAligned(data)) {
+    size_t blocks = size - size % kDirectBlock;
+    int err = blocks > 0 ? PwriteDirect(direct_fd_, data, blocks, offset) : 0;
+    if (err == EINVAL) {
+      direct_fd_ = -1;  // this filesystem or device wants something else: plain writes from now
+    } else if (err != 0) {
+      return Fail(SysError("writing archive data", err));
+    } else {
+      data += blocks;
+      size -= blocks;
+      offset += blocks;
+    }
+  }
+  return size > 0 ? PwriteAll(fd_, data, size, offset) : Ok();
 }
 
 Result<void> BufferedWriter::Append(const char* data, size_t size) {
-  if (buffer_.size() + size > capacity_) MTG_TRY_VOID(Flush());
-  if (size >= capacity_) {
-    MTG_TRY_VOID(PwriteAll(fd_, data, size, offset_ + written_));
+  if (staged_ == 0 && direct_fd_ >= 0 && size % kDirectBlock == 0 && BlockAligned(data) &&
+      next_ % kDirectBlock == 0) {
+    MTG_TRY_VOID(WriteOut(data, size, next_));  // zero-copy: the caller's buffer goes to disk
+    next_ += size;
     written_ += size;
     return Ok();
   }
-  buffer_.append(data, size);
+  while (size > 0) {
+    size_t take = std::min(capacity_ - staged_, size);
+    std::memcpy(buffer_ + staged_, data, take);
+    staged_ += take;
+    data += take;
+    size -= take;
+    if (staged_ == capacity_) MTG_TRY_VOID(Flush());
+  }
   return Ok();
 }
 
 Result<void> BufferedWriter::Flush() {
-  if (buffer_.empty()) return Ok();
-  MTG_TRY_VOID(PwriteAll(fd_, buffer_.data(), buffer_.size(), offset_ + written_));
-  written_ += buffer_.size();
-  buffer_.clear();
+  if (staged_ == 0) return Ok();
+  MTG_TRY_VOID(WriteOut(buffer_, staged_, next_));
+  next_ += staged_;
+  written_ += staged_;
+  staged_ = 0;
   return Ok();
 }
 

@@ -57,22 +57,39 @@ class BlobStore {
   std::string root_;
 };
 
-// Writes a stream at increasing offsets of a file through a buffer (the network hands over
-// pieces of a few KiB; the disk wants MiB writes).
+// Writes a stream at increasing offsets of a file. Given a second descriptor of the same file
+// opened with O_DIRECT (OpenDirect), whole 4 KiB blocks go from memory straight to the disk:
+// no copy into the page cache and, above all, no page-cache writeback inside the fsync that
+// follows, which was most of the server's kernel time per GB uploaded (dd of 1 GiB + fsync:
+// 0.3-1.3 s of system time buffered, 0.25 s direct). Aligned pieces (the HTTP front delivers
+// 1 MiB chunks from an aligned buffer) are written without a copy; other pieces are gathered in
+// an aligned buffer; an unaligned tail goes through the page cache. The caller's fsync covers
+// both kinds. A direct write that fails with EINVAL (a filesystem without O_DIRECT, a larger
+// block size) switches the writer to plain writes for good.
 class BufferedWriter {
  public:
-  BufferedWriter(int fd, uint64_t offset, size_t buffer_size = 1 << 20);
+  BufferedWriter(int fd, uint64_t offset, int direct_fd = -1, size_t buffer_size = 1 << 20);
+  ~BufferedWriter();
+  BufferedWriter(const BufferedWriter&) = delete;
+  BufferedWriter& operator=(const BufferedWriter&) = delete;
   [[nodiscard]] Result<void> Append(const char* data, size_t size);
   [[nodiscard]] Result<void> Flush();
-  uint64_t bytes_written() const { return written_ + buffer_.size(); }
+  uint64_t bytes_written() const { return written_ + staged_; }
 
  private:
+  Result<void> WriteOut(const char* data, size_t size, uint64_t offset);
   int fd_;
-  uint64_t offset_;
+  int direct_fd_;
+  uint64_t next_;  // file offset of the first staged byte
   uint64_t written_ = 0;
+  char* buffer_;
   size_t capacity_;
-  std::string buffer_;
+  size_t staged_ = 0;
 };
+
+// The file opened for writing with O_DIRECT, or -1 where the filesystem refuses it (the writer
+// then writes through the page cache only).
+int OpenDirect(const std::string& path);
 
 [[nodiscard]] Result<void> PwriteAll(int fd, const char* data, size_t size, uint64_t offset);
 [[nodiscard]] Result<void> FsyncFd(int fd, std::string_view what);

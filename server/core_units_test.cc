@@ -7,6 +7,7 @@
 
 #include "api_error.h"
 #include "http.h"
+#include "http_wire.h"
 #include "ids.h"
 #include "router.h"
 #include "server_options.h"
@@ -25,6 +26,54 @@ TEST(Http, PercentDecodeAndQuery) {
   EXPECT_EQ((*q)[0], (std::pair<std::string, std::string>{"marker", "abc/def+ghi="}));
   EXPECT_EQ((*q)[1].second, "5");
   EXPECT_EQ((*q)[2], (std::pair<std::string, std::string>{"flag", ""}));
+}
+
+TEST(HttpWire, HeadEndAndParse) {
+  EXPECT_EQ(FindHeadEnd("GET / HTTP/1.1\r\nHost: x\r\n"), std::string_view::npos);
+  std::string_view head = "PUT /-/vaults/v?x=1 HTTP/1.1\r\nHost: h\r\nX-Amz-Date:  20260101T000000Z \r\n"
+                          "nocolon\r\nContent-Length: 5\r\n\r\nhello";
+  size_t end = FindHeadEnd(head);
+  ASSERT_EQ(head.substr(end), "hello");
+  RequestHead r;
+  ASSERT_TRUE(ParseRequestHead(head.substr(0, end), &r));
+  EXPECT_EQ(r.method, "PUT");
+  EXPECT_EQ(r.target, "/-/vaults/v?x=1");
+  ASSERT_EQ(r.headers.size(), 3u);  // the line without a colon is ignored
+  EXPECT_EQ(r.headers[1].name, "x-amz-date");
+  EXPECT_EQ(r.headers[1].value, "20260101T000000Z");
+  BodyFraming f = GetBodyFraming(r.headers);
+  EXPECT_TRUE(f.valid && !f.chunked && f.content_length == 5u);
+  EXPECT_TRUE(WantsKeepAlive(r));
+  EXPECT_FALSE(ExpectsContinue(r));
+  // Bare LF line ends are accepted too.
+  std::string_view lf = "GET / HTTP/1.0\nConnection: keep-alive\nExpect: 100-Continue\n\n";
+  ASSERT_EQ(FindHeadEnd(lf), lf.size());
+  ASSERT_TRUE(ParseRequestHead(lf, &r));
+  EXPECT_EQ(r.minor_version, 0);
+  EXPECT_TRUE(WantsKeepAlive(r));
+  EXPECT_TRUE(ExpectsContinue(r));
+}
+
+TEST(HttpWire, RejectsWhatHttplibRejected) {
+  RequestHead r;
+  for (std::string_view bad : {"GARBAGE\r\n\r\n", "FOO / HTTP/1.1\r\n\r\n", "get / HTTP/1.1\r\n\r\n",
+                               "GET /\r\n\r\n", "GET / HTTP/2.0\r\n\r\n", "\r\n"}) {
+    EXPECT_FALSE(ParseRequestHead(bad, &r)) << bad;
+  }
+  EXPECT_FALSE(GetBodyFraming({{"content-length", "12a"}}).valid);
+  BodyFraming chunked = GetBodyFraming({{"transfer-encoding", "gzip, Chunked"}});
+  EXPECT_TRUE(chunked.valid && chunked.chunked && !chunked.content_length);
+  ASSERT_TRUE(ParseRequestHead("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n", &r));
+  EXPECT_FALSE(WantsKeepAlive(r));
+}
+
+TEST(HttpWire, ResponseHeadIsSortedByName) {
+  std::string head = FormatResponseHead(
+      204, {{"x-amzn-requestid", "R"}, {"date", "D"}},
+      {{"Content-Length", "0"}, {"Keep-Alive", "timeout=10, max=1000000"}});
+  EXPECT_EQ(head,
+            "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\ndate: D\r\n"
+            "Keep-Alive: timeout=10, max=1000000\r\nx-amzn-requestid: R\r\n\r\n");
 }
 
 TEST(Http, SplitTargetKeepsRawForms) {

@@ -108,13 +108,10 @@ const std::string& Request::Param(std::string_view name) const {
   return it == params.end() ? kEmpty : it->second;
 }
 
-Result<void> Request::ReadBody(const BodySink& sink) {
+Result<void> Request::Stream(const BodySink& sink) {
   if (body_read_) return Fail(ErrorCode::kInternal, "request body already read");
   body_read_ = true;
-  if (!body_source_) {
-    if (body_check_) return body_check_();
-    return Ok();
-  }
+  if (!body_source_) return Ok();
   bool sink_ok = true;
   bool complete = body_source_([&](const char* data, size_t size) {
     body_bytes_read_ += size;
@@ -128,8 +125,41 @@ Result<void> Request::ReadBody(const BodySink& sink) {
   if (content_length && body_bytes_read_ != *content_length) {
     return Fail(ErrorCode::kNetwork, "request body shorter than Content-Length");
   }
+  return Ok();
+}
+
+Result<void> Request::CheckSha256(const hash::Digest& digest) const {
+  std::string actual = hash::ToHex(digest);
+  if (actual != ToLower(*expected_sha256_)) {
+    return Fail(ErrorCode::kIntegrity,
+                "The value passed in as x-amz-content-sha256 does not match the computed "
+                "payload hash. Computed digest: " + actual + " expected hash: " + *expected_sha256_);
+  }
+  return Ok();
+}
+
+Result<void> Request::ReadBody(const BodySink& sink) {
+  std::optional<hash::Sha256> linear;
+  if (expected_sha256_) linear.emplace();
+  MTG_TRY_VOID(Stream([&](const char* data, size_t size) {
+    if (linear) linear->Update(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data), size));
+    return sink(data, size);
+  }));
+  if (linear) MTG_TRY_VOID(CheckSha256(linear->Final()));
   if (body_check_) return body_check_();
   return Ok();
+}
+
+Result<hash::DualHash> Request::ReadBodyHashed(const BodySink& sink) {
+  hash::DualHasher dual;
+  MTG_TRY_VOID(Stream([&](const char* data, size_t size) {
+    dual.Update(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data), size));
+    return sink(data, size);
+  }));
+  hash::DualHash digests = dual.Final();
+  if (expected_sha256_) MTG_TRY_VOID(CheckSha256(digests.sha256));
+  if (body_check_) MTG_TRY_VOID(body_check_());
+  return digests;
 }
 
 Result<std::string> Request::ReadBodyToString(size_t max_bytes) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "hash/tree_hash.h"
 
 namespace mtg::server {
 
@@ -66,6 +67,10 @@ class Request {
   // the bytes), a body that fails it returns that error after the last byte was delivered:
   // the handler must then discard what it stored.
   [[nodiscard]] Result<void> ReadBody(const BodySink& sink);
+  // ReadBody that also returns the body's SHA-256 and tree hash, both from one pass over each
+  // piece while it is in cache (hash::DualHasher); the x-amz-content-sha256 check then uses
+  // that SHA-256 instead of hashing the bytes a second time. Upload handlers use this.
+  [[nodiscard]] Result<hash::DualHash> ReadBodyHashed(const BodySink& sink);
   // Reads the whole body into memory; fails when it is longer than max_bytes.
   [[nodiscard]] Result<std::string> ReadBodyToString(size_t max_bytes);
   bool body_read() const { return body_read_; }
@@ -74,6 +79,8 @@ class Request {
   void SetBodySource(BodySource source) { body_source_ = std::move(source); }
   // Makes an already-read body readable again from memory (after the service buffered it).
   void SetBufferedBody(std::string body);
+  // The service's x-amz-content-sha256 check: the body must hash to this (hex, any case).
+  void SetExpectedSha256(std::string hex) { expected_sha256_ = std::move(hex); }
   using BodyCheck = std::function<Result<void>()>;
   // observer sees every byte delivered; check runs once the body is complete.
   void SetBodyCheck(BodySink observer, BodyCheck check) {
@@ -85,7 +92,10 @@ class Request {
   uint64_t body_bytes_read() const { return body_bytes_read_; }
 
  private:
+  Result<void> Stream(const BodySink& sink);
+  Result<void> CheckSha256(const hash::Digest& actual) const;
   BodySource body_source_;
+  std::optional<std::string> expected_sha256_;
   BodySink body_observer_;
   BodyCheck body_check_;
   bool body_read_ = false;

@@ -1,6 +1,7 @@
 // The HTTP/1.1 front: keep-alive, `Expect: 100-continue`, a pool of connection threads,
-// streaming request bodies into the handler and streaming file-range responses out. The one
-// place that includes cpp-httplib (a slow header); everything else sees http.h only.
+// streaming request bodies into the handler in 1 MiB pieces and streaming file-range responses
+// out. Our own (http_server.cc, http_wire.cc), on plain sockets; everything else sees http.h
+// only.
 #pragma once
 
 #include <atomic>

@@ -49,24 +49,8 @@ bool Service::Authenticate(Request& request, Response& response) {
   request.account_id = outcome->account_id;
   request.access_key = outcome->access_key;
   request.region = outcome->region;
-  if (outcome->expected_body_sha256) {
-    auto hasher = std::make_shared<hash::Sha256>();
-    std::string expected = *outcome->expected_body_sha256;
-    request.SetBodyCheck(
-        [hasher](const char* data, size_t size) {
-          hasher->Update(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(data), size));
-          return true;
-        },
-        [hasher, expected]() -> Result<void> {
-          std::string actual = hash::ToHex(hasher->Final());
-          if (actual != sign::ToLowerAscii(expected)) {
-            return Fail(ErrorCode::kIntegrity,
-                        "The value passed in as x-amz-content-sha256 does not match the computed "
-                        "payload hash. Computed digest: " + actual + " expected hash: " + expected);
-          }
-          return Ok();
-        });
-  }
+  // Checked by the request as the body streams (in the same pass as the tree hash for uploads).
+  if (outcome->expected_body_sha256) request.SetExpectedSha256(*outcome->expected_body_sha256);
   return true;
 }
 

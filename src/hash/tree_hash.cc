@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdlib>
+#include <cstring>
 
 namespace mtg::hash {
 namespace {
@@ -93,16 +94,60 @@ Digest TreeHashOf(std::span<const uint8_t> data, uint64_t leaf_size) {
   return h.Final();
 }
 
+DualHasher::DualHasher(uint64_t leaf_size)
+    : leaf_size_(leaf_size), fast_(ni::Available() && leaf_size % 64 == 0), tree_(leaf_size) {
+  linear_state_.Reset();
+  leaf_state_.Reset();
+}
+
+void DualHasher::FinishLeaf() {
+  tree_.AddLeaf(ni::Finish(leaf_state_, in_leaf_, block_, buffered_), in_leaf_);
+  leaf_state_.Reset();
+  in_leaf_ = 0;
+}
+
 void DualHasher::Update(std::span<const uint8_t> data) {
+  if (!fast_) {
+    while (!data.empty()) {
+      std::span<const uint8_t> slice = data.first(std::min(kInterleave, data.size()));
+      linear_.Update(slice);
+      tree_.Update(slice);
+      data = data.subspan(slice.size());
+    }
+    return;
+  }
+  // Leaves are whole blocks, so a block never straddles a leaf end and both states always
+  // take the same blocks.
+  total_ += data.size();
   while (!data.empty()) {
-    std::span<const uint8_t> slice = data.first(std::min(kInterleave, data.size()));
-    linear_.Update(slice);
-    tree_.Update(slice);
-    data = data.subspan(slice.size());
+    if (buffered_ > 0 || data.size() < 64) {
+      size_t take = std::min(64 - buffered_, data.size());
+      std::memcpy(block_ + buffered_, data.data(), take);
+      buffered_ += take;
+      in_leaf_ += take;
+      data = data.subspan(take);
+      if (buffered_ < 64) break;
+      ni::Compress2(linear_state_, leaf_state_, block_, 1);
+      buffered_ = 0;
+    } else {
+      uint64_t blocks = std::min<uint64_t>(data.size() / 64, (leaf_size_ - in_leaf_) / 64);
+      ni::Compress2(linear_state_, leaf_state_, data.data(), blocks);
+      in_leaf_ += blocks * 64;
+      data = data.subspan(blocks * 64);
+    }
+    if (in_leaf_ == leaf_size_) FinishLeaf();
   }
 }
 
-DualHash DualHasher::Final() { return {linear_.Final(), tree_.Final()}; }
+DualHash DualHasher::Final() {
+  if (!fast_) return {linear_.Final(), tree_.Final()};
+  Digest linear = ni::Finish(linear_state_, total_, block_, buffered_);
+  if (in_leaf_ > 0) FinishLeaf();  // the short last leaf (nothing fed: the tree's empty leaf)
+  linear_state_.Reset();
+  total_ = 0;
+  buffered_ = 0;
+  return {linear, tree_.Final()};
+}
 
 DualHash Sha256AndTreeHash(std::span<const uint8_t> data, uint64_t leaf_size) {
   DualHasher h(leaf_size);

@@ -9,6 +9,7 @@
 #include <span>
 
 #include "hash/sha256.h"
+#include "hash/sha256_ni.h"
 
 namespace mtg::hash {
 
@@ -31,6 +32,12 @@ class TreeHasher {
   Digest Final();
   // Bytes fed since construction or the last Final().
   uint64_t bytes() const { return bytes_; }
+  // Adds a complete leaf hashed elsewhere (DualHasher's SHA-extension path), size bytes long.
+  // Only between whole leaves; the leaf must be full unless it is the last.
+  void AddLeaf(const Digest& leaf, uint64_t size) {
+    bytes_ += size;
+    PushLeaf(leaf);
+  }
 
  private:
   void PushLeaf(const Digest& leaf);
@@ -54,18 +61,31 @@ struct DualHash {
 };
 DualHash Sha256AndTreeHash(std::span<const uint8_t> data, uint64_t leaf_size = kTreeLeafSize);
 
-// Streaming form of the above, for parts fed in pieces (any sizes).
+// Streaming form of the above, for parts fed in pieces (any sizes). Where the CPU has the SHA
+// extensions (and leaves are whole blocks), both hashes advance together over each block: one
+// message schedule, two states (see sha256_ni.h); otherwise OpenSSL hashes each slice twice.
 class DualHasher {
  public:
-  explicit DualHasher(uint64_t leaf_size = kTreeLeafSize) : tree_(leaf_size) {}
+  explicit DualHasher(uint64_t leaf_size = kTreeLeafSize);
   void Update(std::span<const uint8_t> data);
   // Both digests of everything fed so far; resets the hasher.
   DualHash Final();
-  uint64_t bytes() const { return tree_.bytes(); }
+  uint64_t bytes() const { return fast_ ? total_ : tree_.bytes(); }
 
  private:
+  void FinishLeaf();
+  uint64_t leaf_size_;
+  bool fast_;
+  // OpenSSL path.
   Sha256 linear_;
-  TreeHasher tree_;
+  TreeHasher tree_;  // on the fast path only its stack of subtrees is used (AddLeaf)
+  // Fast path: the plain and the current leaf's state, and the partial block both still need.
+  ni::State linear_state_;
+  ni::State leaf_state_;
+  uint64_t total_ = 0;
+  uint64_t in_leaf_ = 0;  // bytes of the current leaf, the partial block included
+  uint8_t block_[64];
+  size_t buffered_ = 0;   // bytes in block_ (total_ % 64)
 };
 
 // True when the byte range [first, last] (inclusive, as in HTTP ranges) of an archive of
