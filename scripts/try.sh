@@ -77,7 +77,7 @@ echo "== a second sync has nothing to do"
 # user's directory is only ever read).
 restored="$work/restored"
 echo "== restore: start retrieval jobs for every file"
-"$bin" restore "${cfg[@]}" --dir "$restored" --vault try-vault --journal "$journal" --max-number-of-files 1000000
+"$bin" restore "${cfg[@]}" --dir "$restored" --vault try-vault --journal "$journal" --max-number-of-files 1000000 --quiet
 echo "== restore-completed --wait: download and verify each archive (1 MiB segments)"
 "$bin" restore-completed "${cfg[@]}" --dir "$restored" --vault try-vault --journal "$journal" --wait \
   --segment-size 1 --concurrency 4

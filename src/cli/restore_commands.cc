@@ -24,7 +24,7 @@ constexpr std::string_view kRestoreCompleted = "restore-completed";
 CommandOptions RestoreOptionSpec(bool completed) {
   CommandOptions spec{.options = ConnectionOptionNames(), .deprecated = {}, .takes_vault_name = false};
   for (std::string_view o : {"dir", "vault", "journal", "concurrency", "filter", "include", "exclude",
-                             "dry-run", "journal-encoding", "filenames-encoding"}) {
+                             "dry-run", "journal-encoding", "filenames-encoding", "quiet"}) {
     spec.options.push_back(o);
   }
   if (completed) {
@@ -117,6 +117,7 @@ const std::string_view kRestoreUsage =
     "                             restore only the journal's files the rules keep (in order)\n"
     "  --dry-run                  print \"Will RETRIEVE archive ID (filename NAME)\" per archive and\n"
     "                             the totals; contact nothing, write nothing\n"
+    "  --quiet                    no per-archive lines; errors and the totals stay\n"
     MTG_CONNECTION_HELP;
 
 const std::string_view kRestoreCompletedUsage =
@@ -143,6 +144,7 @@ const std::string_view kRestoreCompletedUsage =
     "                             restore only the journal's files the rules keep (in order)\n"
     "  --dry-run                  print \"Will DOWNLOAD (if available) archive ID (filename NAME)\"\n"
     "                             per file; contact nothing\n"
+    "  --quiet                    no per-file lines or progress; errors and the totals stay\n"
     MTG_CONNECTION_HELP;
 
 ExitCode RunRestore(Context& ctx) {
@@ -190,7 +192,7 @@ ExitCode RunRestore(Context& ctx) {
     sync::RetrievalEvents events;
     events.started = [&](const sync::RestoreCandidate& c, const std::string& job) -> Result<void> {
       MTG_TRY_VOID((*writer)->AddRetrieveJob(SystemClock::Instance().NowUnix(), c.archive_id, job));
-      ctx.out << "Retrieved Archive " << c.archive_id << '\n' << std::flush;
+      if (!p->options->Flag("quiet")) ctx.out << "Retrieved Archive " << c.archive_id << '\n' << std::flush;
       return Ok();
     };
     events.failed = [&](const sync::RestoreCandidate& c, const Error& e) {
@@ -271,14 +273,14 @@ ExitCode RunRestoreCompleted(Context& ctx) {
   }
   std::mutex out_mu;
   // Log lines on stdout; on a terminal also a live progress line (files, bytes, rate, ETA).
-  ConsoleObserver console(ctx, std::string(kRestoreCompleted));
+  ConsoleObserver console(ctx, std::string(kRestoreCompleted), p->options->Flag("quiet"));
   uint64_t planned_bytes = 0;
   for (const sync::RestoreCandidate& c : missing.files) planned_bytes += c.size;
   console.Planned(missing.files.size(), planned_bytes, true);
   sync::DownloadEvents events;
   events.line = [&](const std::string& line) {
     std::lock_guard lock(out_mu);
-    console.Line(line);
+    console.FileLine(line);
   };
   events.failed = [&](const sync::DownloadItem& item, const Error& e) {
     std::lock_guard lock(out_mu);

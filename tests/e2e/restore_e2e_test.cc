@@ -253,9 +253,11 @@ TEST_F(RestoreE2E, WaitPollsUntilTheJobsRestoreStartedComplete) {
   Outcome early = Run("restore-completed " + Common());  // nothing completed yet
   ASSERT_EQ(early.status, 0) << early.err;
   EXPECT_NE(early.out.find("2 missing file(s) have no completed retrieval job"), std::string::npos) << early.out;
-  Outcome done = Run("restore-completed --wait " + Common());
+  Outcome done = Run("restore-completed --wait --quiet " + Common());
   ASSERT_EQ(done.status, 0) << done.out << done.err;
   EXPECT_NE(done.out.find("Waiting for 2 retrieval job(s) to complete"), std::string::npos) << done.out;
+  EXPECT_EQ(done.out.find("Downloaded archive"), std::string::npos) << "--quiet keeps per-file lines out";
+  EXPECT_NE(done.out.find("Downloaded 2 archive(s)"), std::string::npos) << "the totals stay: " << done.out;
   ExpectRestored(tree);
 }
 
