@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "process.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -24,19 +26,6 @@ std::string SetA() {
   const char* env = std::getenv("MTG_SHARED_DIR");
   std::string shared = env != nullptr && *env != '\0' ? env : MTG_SHARED_DIR;
   return shared + "/compat/set-a";
-}
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 std::vector<std::string> Lines(const std::string& text) {
@@ -61,10 +50,9 @@ std::vector<std::string> OriginalOutput(const std::string& text) {
   return out;
 }
 
-struct Outcome {
-  int status = -1;
-  std::string out, err;
-};
+using Outcome = mtg::testing::CommandResult;
+using mtg::testing::Slurp;
+using mtg::testing::ShellQuote;
 
 class CheckLocalHash : public ::testing::Test {
  protected:
@@ -73,8 +61,8 @@ class CheckLocalHash : public ::testing::Test {
     ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
     root_ = tmpl;
     for (const char* state : {"initial", "modified"}) {
-      std::string cmd = "cd " + Quote(SetA()) + " && ./make-data.sh " + state + " " +
-                        Quote((root_ / state).string()) + " >/dev/null";
+      std::string cmd = "cd " + ShellQuote(SetA()) + " && ./make-data.sh " + state + " " +
+                        ShellQuote((root_ / state).string()) + " >/dev/null";
       ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     }
   }
@@ -90,17 +78,10 @@ class CheckLocalHash : public ::testing::Test {
   }
 
   Outcome Exec(const std::vector<std::string>& args) {
-    std::string cmd = "env -i PATH=/usr/bin:/bin HOME=" + Quote(root_.string()) + " " +
-                      Quote(MTG_CLI_BINARY);
-    for (const auto& a : args) cmd += " " + Quote(a);
-    fs::path out = root_ / "stdout", err = root_ / "stderr";
-    cmd += " </dev/null >" + Quote(out.string()) + " 2>" + Quote(err.string());
-    int raw = std::system(cmd.c_str());
-    Outcome o;
-    o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    o.out = Slurp(out);
-    o.err = Slurp(err);
-    return o;
+    std::string cmd = "env -i PATH=/usr/bin:/bin HOME=" + ShellQuote(root_.string()) + " " +
+                      ShellQuote(MTG_CLI_BINARY);
+    for (const auto& a : args) cmd += " " + ShellQuote(a);
+    return mtg::testing::RunShell(cmd, root_);
   }
 
   static fs::path root_;
@@ -199,7 +180,7 @@ TEST_F(CheckLocalHash, EveryVerdictAndTheTotals) {
   // The three files of crlf.journal, copied, then damaged in three ways.
   fs::path dir = root_ / "damaged";
   fs::remove_all(dir);
-  ASSERT_EQ(std::system(("cp -a " + Quote((root_ / "modified").string()) + " " + Quote(dir.string()))
+  ASSERT_EQ(std::system(("cp -a " + ShellQuote((root_ / "modified").string()) + " " + ShellQuote(dir.string()))
                             .c_str()),
             0);
   const std::string journal = SetA() + "/edge-journals/crlf.journal";

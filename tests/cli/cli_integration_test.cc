@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "process.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -34,23 +36,9 @@ std::string Expected(uint64_t size) {
   return "";
 }
 
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Outcome {
-  int status = -1;
-  std::string out, err;
-};
+using Outcome = mtg::testing::CommandResult;
+using mtg::testing::Slurp;
+using mtg::testing::ShellQuote;
 
 class TreeHashCli : public ::testing::Test {
  protected:
@@ -74,16 +62,9 @@ class TreeHashCli : public ::testing::Test {
   // Runs the binary with a shell doing the redirections, so stdout, stderr and stdin are
   // real files as in a user's terminal session.
   Outcome Exec(const std::vector<std::string>& args, const std::string& stdin_path = "/dev/null") {
-    std::string cmd = Quote(MTG_CLI_BINARY);
-    for (const auto& a : args) cmd += " " + Quote(a);
-    fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    cmd += " <" + Quote(stdin_path) + " >" + Quote(out.string()) + " 2>" + Quote(err.string());
-    int raw = std::system(cmd.c_str());
-    Outcome o;
-    o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    o.out = Slurp(out);
-    o.err = Slurp(err);
-    return o;
+    std::string cmd = ShellQuote(MTG_CLI_BINARY);
+    for (const auto& a : args) cmd += " " + ShellQuote(a);
+    return mtg::testing::RunShell(cmd, dir_, stdin_path);
   }
 
   fs::path dir_;

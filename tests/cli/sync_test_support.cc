@@ -23,12 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 // A client of the test server with fast retries (the fault tests make it retry a lot).
 struct TestClient {
   explicit TestClient(const ServerProcess& server) {
@@ -90,33 +84,19 @@ void Sandbox::WriteRandom(const std::string& rel, size_t size, int64_t mtime) {
 }
 
 std::string Sandbox::CommandLine(const std::vector<std::string>& args) const {
-  std::string cmd = "env -i PATH=/usr/bin:/bin HOME=" + Quote(root_.string()) + " " + Quote(MTG_CLI_BINARY);
-  for (const auto& a : args) cmd += " " + Quote(a);
-  if (!args.empty() && !config_.empty()) cmd += " --config " + Quote(config_);
+  std::string cmd = "env -i PATH=/usr/bin:/bin HOME=" + ShellQuote(root_.string()) + " " + ShellQuote(MTG_CLI_BINARY);
+  for (const auto& a : args) cmd += " " + ShellQuote(a);
+  if (!args.empty() && !config_.empty()) cmd += " --config " + ShellQuote(config_);
   return cmd;
 }
 
 RunResult Sandbox::RunWithStdin(const std::vector<std::string>& args, const std::string& input) const {
-  const fs::path in = root_ / "stdin", out = root_ / "stdout", err = root_ / "stderr";
+  const fs::path in = root_ / "stdin";
   std::ofstream(in, std::ios::binary | std::ios::trunc) << input;
-  std::string cmd = CommandLine(args) + " <" + Quote(in.string()) + " >" + Quote(out.string()) + " 2>" +
-                    Quote(err.string());
-  int raw = std::system(cmd.c_str());
-  RunResult r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = Slurp(out.string());
-  r.err = Slurp(err.string());
-  return r;
+  return RunShell(CommandLine(args), root_, in.string());
 }
 
 RunResult Sandbox::Run(const std::vector<std::string>& args) const { return RunWithStdin(args, ""); }
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string RandomBytes(size_t size, uint32_t seed) {
   std::mt19937 rng(seed);

@@ -10,14 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "process.h"
 #include "server_process.h"
 
 namespace mtg::testing {
 
-struct RunResult {
-  int status = -1;
-  std::string out, err;
-};
+using RunResult = CommandResult;
 
 class Sandbox {
  public:
@@ -45,7 +43,6 @@ class Sandbox {
   std::string config_;
 };
 
-std::string Slurp(const std::string& path);
 std::string RandomBytes(size_t size, uint32_t seed);
 std::string TreeHashHex(const std::string& data);
 

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "process.h"
 #include "server_process.h"
 
 namespace {
@@ -17,23 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 using mtg::testing::ServerProcess;
 
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Outcome {
-  int status = -1;
-  std::string out, err;
-};
+using Outcome = mtg::testing::CommandResult;
+using mtg::testing::Slurp;
+using mtg::testing::ShellQuote;
 
 class VaultCommands : public ::testing::Test {
  protected:
@@ -59,17 +46,10 @@ class VaultCommands : public ::testing::Test {
   // Runs the binary in a clean environment (no AWS_* variables, HOME without ~/.aws), with
   // stdout and stderr in real files.
   Outcome Exec(const std::vector<std::string>& args) {
-    std::string cmd = "env -i PATH=/usr/bin:/bin HOME=" + Quote(dir_.string()) + " " +
-                      Quote(MTG_CLI_BINARY);
-    for (const auto& a : args) cmd += " " + Quote(a);
-    fs::path out = dir_ / "stdout", err = dir_ / "stderr";
-    cmd += " </dev/null >" + Quote(out.string()) + " 2>" + Quote(err.string());
-    int raw = std::system(cmd.c_str());
-    Outcome o;
-    o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    o.out = Slurp(out);
-    o.err = Slurp(err);
-    return o;
+    std::string cmd = "env -i PATH=/usr/bin:/bin HOME=" + ShellQuote(dir_.string()) + " " +
+                      ShellQuote(MTG_CLI_BINARY);
+    for (const auto& a : args) cmd += " " + ShellQuote(a);
+    return mtg::testing::RunShell(cmd, dir_);
   }
 
   std::string Arn(const std::string& vault) const { return ":vaults/" + vault; }

@@ -23,6 +23,7 @@
 #include "journal/journal_file.h"
 #include "journal/journal_writer.h"
 #include "meta/description.h"
+#include "process.h"
 #include "server_process.h"
 #include "vault_fixture.h"
 
@@ -34,19 +35,6 @@ using testing::ServerProcess;
 using testing::VaultFixture;
 
 constexpr uint64_t kMiB = 1024 * 1024;
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void WriteFile(const fs::path& p, const std::string& data) {
   fs::create_directories(p.parent_path());
@@ -65,10 +53,9 @@ std::string Generate(uint64_t size, uint64_t seed) {
   return data;
 }
 
-struct Outcome {
-  int status = -1;
-  std::string out, err;
-};
+using Outcome = testing::CommandResult;
+using testing::Slurp;
+using testing::ShellQuote;
 
 struct TreeFile {
   std::string rel;
@@ -111,17 +98,11 @@ class RestoreE2E : public ::testing::Test {
   }
 
   Outcome Run(const std::string& args) {
-    const fs::path out = root_ / "stdout", err = root_ / "stderr";
-    std::string cmd = Quote(MTG_CLI_BINARY) + " " + args + " --config " + Quote((root_ / "glacier.cfg").string()) +
-                      " >" + Quote(out.string()) + " 2>" + Quote(err.string()) + " </dev/null";
-    int raw = std::system(cmd.c_str());
-    Outcome o;
-    o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    o.out = Slurp(out);
-    o.err = Slurp(err);
-    return o;
+    return testing::RunShell(ShellQuote(MTG_CLI_BINARY) + " " + args + " --config " +
+                                 ShellQuote((root_ / "glacier.cfg").string()),
+                             root_);
   }
-  std::string Dir(const char* sub) { return Quote((root_ / sub).string()); }
+  std::string Dir(const char* sub) { return ShellQuote((root_ / sub).string()); }
 
   // Creates the tree under src/, uploads it and writes src.journal; returns nothing on failure.
   void Populate(const std::vector<TreeFile>& tree = kTree) {
@@ -163,7 +144,7 @@ class RestoreE2E : public ::testing::Test {
     }
   }
 
-  std::string Common() { return "--vault v1 --dir " + Dir("out") + " --journal " + Quote(journal_.string()); }
+  std::string Common() { return "--vault v1 --dir " + Dir("out") + " --journal " + ShellQuote(journal_.string()); }
 
   fs::path root_;
   fs::path journal_ = fs::path("/nonexistent");
@@ -276,11 +257,11 @@ TEST_P(InventoryRecovery, LostJournalIsRebuiltAndRestoresTheTree) {
   ASSERT_EQ(retrieve.status, 0) << retrieve.err;
   EXPECT_NE(retrieve.out.find("Retrieved Inventory, job id "), std::string::npos) << retrieve.out;
   journal_ = root_ / "rebuilt.journal";
-  Outcome download = Run("download-inventory --vault v1 --new-journal " + Quote(journal_.string()));
+  Outcome download = Run("download-inventory --vault v1 --new-journal " + ShellQuote(journal_.string()));
   ASSERT_EQ(download.status, 0) << download.out << download.err;
   EXPECT_NE(download.out.find("7 archive(s), 6 with our descriptions, 1 named by archive id"), std::string::npos)
       << download.out;
-  Outcome refuse = Run("download-inventory --vault v1 --new-journal " + Quote(journal_.string()));
+  Outcome refuse = Run("download-inventory --vault v1 --new-journal " + ShellQuote(journal_.string()));
   EXPECT_NE(refuse.status, 0);
   EXPECT_NE(refuse.err.find("Journal file not empty"), std::string::npos) << refuse.err;
 
@@ -297,7 +278,7 @@ TEST_P(InventoryRecovery, LostJournalIsRebuiltAndRestoresTheTree) {
   ASSERT_EQ(::stat(other.c_str(), &st), 0);
   EXPECT_EQ(st.st_mtime, state->FindArchive(foreign->archive_id)->time());
 
-  Outcome verify = Run("verify --vault v1 --journal " + Quote(journal_.string()));
+  Outcome verify = Run("verify --vault v1 --journal " + ShellQuote(journal_.string()));
   EXPECT_EQ(verify.status, 0) << verify.out << verify.err;
   EXPECT_NE(verify.out.find("7 OK\n0 MISSING IN VAULT\n0 NOT IN JOURNAL"), std::string::npos) << verify.out;
 }
@@ -312,7 +293,7 @@ TEST_F(RestoreE2E, VerifyReportsDifferencesWithAnInventory) {
   ASSERT_TRUE(fixture_->UploadRaw("stranger", "x"));
   ASSERT_TRUE(fixture_->client().DeleteArchive("v1", ids_["small.txt"]));
   ASSERT_EQ(Run("retrieve-inventory --vault v1").status, 0);
-  Outcome verify = Run("verify --vault v1 --journal " + Quote(journal_.string()));
+  Outcome verify = Run("verify --vault v1 --journal " + ShellQuote(journal_.string()));
   EXPECT_EQ(verify.status, 1) << verify.out << verify.err;
   EXPECT_NE(verify.out.find("MISSING IN VAULT archive " + ids_["small.txt"] + " (filename small.txt)"),
             std::string::npos) << verify.out;
@@ -380,7 +361,7 @@ TEST_F(RestoreE2E, HostileNamesWriteNothingOutsideDir) {
   // The same vault through an inventory: the hostile names become archive ids.
   ASSERT_EQ(Run("retrieve-inventory --vault v1").status, 0);
   journal_ = root_ / "rebuilt.journal";
-  Outcome rebuilt = Run("download-inventory --vault v1 --new-journal " + Quote(journal_.string()));
+  Outcome rebuilt = Run("download-inventory --vault v1 --new-journal " + ShellQuote(journal_.string()));
   ASSERT_EQ(rebuilt.status, 0) << rebuilt.err;
   EXPECT_NE(rebuilt.err.find("recorded under its archive id"), std::string::npos) << rebuilt.err;
   Run("restore --max-number-of-files 100 " + Common());
