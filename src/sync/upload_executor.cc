@@ -238,6 +238,8 @@ void UploadExecutor::StartAction(Worker& worker, const Action& action) {
   }
   if (action.kind == ActionKind::kDelete) return Delete(worker, action);
   if (action.kind != ActionKind::kUpload && action.kind != ActionKind::kReplace) return;
+  // A small file is checked by UploadSmall on the bytes it would send, so it is read only once.
+  if (action.size <= options_.part_size) return UploadSmall(worker, action);
   if (action.kind == ActionKind::kReplace && action.check_tree_hash) {
     auto same = SameTreeHash(worker, action);
     if (!same) {
@@ -252,7 +254,6 @@ void UploadExecutor::StartAction(Worker& worker, const Action& action) {
       return Report(action, r);
     }
   }
-  if (action.size <= options_.part_size) return UploadSmall(worker, action);
 
   auto state = std::make_shared<FileState>();
   state->action = action;
@@ -492,6 +493,11 @@ void UploadExecutor::UploadSmall(Worker& worker, const Action& action) {
   }
   hash::DualHash hashes = hash::Sha256AndTreeHash(buf);
   gate.Release();
+  if (action.kind == ActionKind::kReplace && action.check_tree_hash &&
+      hash::ToHex(hashes.tree) == action.old_tree_hash) {
+    result.outcome = Outcome::kUnchanged;  // as in mt-aws-glacier, nothing is written
+    return Report(action, result);
+  }
   http::MemoryBody body(std::span<const uint8_t>(buf.data(), buf.size()));
   auto created = worker.client->UploadArchive(options_.vault, *description, body, hashes);
   if (!created) {
