@@ -82,6 +82,15 @@ struct FaultyFileSystem::State {
   uint64_t injected = 0;
 
   bool model_dir_sync = false;
+  std::function<void(const std::string&)> sync_hook;
+  void RunSyncHook(const std::string& path) {
+    std::function<void(const std::string&)> hook;
+    {
+      std::lock_guard lock(mu);
+      hook = sync_hook;
+    }
+    if (hook) hook(path);
+  }
   uint64_t epoch = 0;
   std::map<std::string, std::string> durable;  // path → content a crash would leave
   std::vector<PendingOp> pending;
@@ -235,6 +244,7 @@ class FaultyAppendableFile final : public AppendableFile {
     return inner_->Append(data);
   }
   Result<void> Sync() override {
+    state_->RunSyncHook(path());
     std::lock_guard lock(state_->mu);
     if (auto e = state_->CheckHandle(Op::kSync, *info_, path())) return std::unexpected(std::move(*e));
     MTG_TRY_VOID(inner_->Sync());
@@ -293,6 +303,7 @@ class FaultyWritableFile final : public WritableFile {
     return inner_->Truncate(size);
   }
   Result<void> Sync() override {
+    state_->RunSyncHook(path());
     std::lock_guard lock(state_->mu);
     if (auto e = state_->CheckHandle(Op::kSync, *info_, path())) return std::unexpected(std::move(*e));
     MTG_TRY_VOID(inner_->Sync());
@@ -366,6 +377,11 @@ uint64_t FaultyFileSystem::Calls(Op op) const {
 uint64_t FaultyFileSystem::InjectedFailures() const {
   std::lock_guard lock(state_->mu);
   return state_->injected;
+}
+
+void FaultyFileSystem::SetSyncHook(std::function<void(const std::string&)> hook) {
+  std::lock_guard lock(state_->mu);
+  state_->sync_hook = std::move(hook);
 }
 
 void FaultyFileSystem::SetModelDirSync(bool on) {

@@ -16,6 +16,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -93,6 +94,9 @@ class FaultyFileSystem final : public FileSystem {
 
   // Off by default: creations, renames and removals are durable at once.
   void SetModelDirSync(bool on);
+  // Called at the start of every Sync on a file handle, before the wrapper takes its lock, with
+  // the handle's path: a hook that blocks models a slow device flush (group-commit tests).
+  void SetSyncHook(std::function<void(const std::string& path)> hook);
   // Power cut: see the file comment. Returns an error only if the inner file system fails
   // while rolling back.
   [[nodiscard]] Result<void> Crash(CrashOptions options = {});

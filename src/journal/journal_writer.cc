@@ -133,30 +133,79 @@ Result<void> JournalWriter::CutTornTail() {
 
 Result<void> JournalWriter::AppendLine(Result<std::string> line) {
   if (!line) return Fail(std::move(line.error()).WithContext("journal " + path_));
+  std::unique_lock lk(mu_);
   if (!lock_) return Fail(ErrorCode::kInternal, "journal " + path_ + ": writer already closed");
-  auto step = [&]() -> Result<void> {
-    if (!file_) {
-      auto opened = fs_.OpenAppend(path_);
-      if (!opened) return Fail(std::move(opened.error()));
-      file_ = std::move(*opened);
-    }
-    if (check_tail_) {
-      MTG_TRY_VOID(CutTornTail());
-      check_tail_ = false;
-    }
-    line->push_back('\n');
-    if (auto appended = file_->Append(*line); !appended) {
-      check_tail_ = true;  // part of the line may be on disk
-      return appended;
-    }
-    return file_->Sync();
-  };
-  if (auto r = step(); !r) return Fail(std::move(r.error()).WithContext("writing journal " + path_));
+  if (sync_error_) return Fail(Error(*sync_error_).WithContext("writing journal " + path_));
+  if (auto r = WriteLine(*line); !r) return Fail(std::move(r.error()).WithContext("writing journal " + path_));
+  uint64_t seq = ++appended_seq_;
+  if (auto r = WaitDurable(lk, seq); !r) return Fail(std::move(r.error()).WithContext("writing journal " + path_));
   ++records_written_;
   return Ok();
 }
 
+Result<void> JournalWriter::WriteLine(std::string& line) {
+  if (!file_) {
+    auto opened = fs_.OpenAppend(path_);
+    if (!opened) return Fail(std::move(opened.error()));
+    file_ = std::move(*opened);
+  }
+  if (check_tail_) {
+    MTG_TRY_VOID(CutTornTail());
+    check_tail_ = false;
+  }
+  line.push_back('\n');
+  if (auto appended = file_->Append(line); !appended) {
+    check_tail_ = true;  // part of the line may be on disk
+    return appended;
+  }
+  return Ok();
+}
+
+// Returns once line `seq` is durable. The first waiter with no flush in flight becomes the
+// flusher for everything appended so far; the others sleep until a flush covering them ends.
+Result<void> JournalWriter::WaitDurable(std::unique_lock<std::mutex>& lk, uint64_t seq) {
+  while (durable_seq_ < seq) {
+    if (sync_error_) return Fail(Error(*sync_error_));
+    if (syncing_) {
+      synced_cv_.wait(lk);
+      continue;
+    }
+    syncing_ = true;
+    uint64_t target = appended_seq_;
+    io::AppendableFile* file = file_.get();
+    lk.unlock();
+    Result<void> synced = file->Sync();
+    lk.lock();
+    syncing_ = false;
+    ++syncs_;
+    if (synced) {
+      durable_seq_ = target;
+    } else {
+      sync_error_ = std::move(synced.error());
+    }
+    synced_cv_.notify_all();
+  }
+  return Ok();
+}
+
+uint64_t JournalWriter::records_written() const {
+  std::lock_guard lk(mu_);
+  return records_written_;
+}
+
+uint64_t JournalWriter::repaired_tail_bytes() const {
+  std::lock_guard lk(mu_);
+  return repaired_tail_bytes_;
+}
+
+uint64_t JournalWriter::syncs() const {
+  std::lock_guard lk(mu_);
+  return syncs_;
+}
+
 Result<void> JournalWriter::Close() {
+  std::unique_lock lk(mu_);
+  synced_cv_.wait(lk, [&] { return !syncing_; });  // a flusher is using file_
   Result<void> result = Ok();
   if (file_) {
     result = file_->Close();

@@ -2,6 +2,14 @@
 // §5.4), one record per append, each made durable (fdatasync) before the call returns, so a
 // record that was reported written survives a crash.
 //
+// Threads: the Add* calls may come from several threads at once. Appends are serialized (each
+// line is one write, so lines never interleave) and durability is a group commit: while one
+// thread's fdatasync is in flight, lines appended by others wait and are covered together by
+// the next one. With many small files finishing at once this turns one device flush per file into
+// one per batch; each call still returns only once its own line is on disk. A failed fdatasync
+// is final: Linux may drop the dirty pages it could not write and report that only once, so no
+// later record could be trusted to be durable, and every later append fails too.
+//
 // Locking: the writer holds an exclusive flock on "<journal>.lock" for its whole life, not on the
 // journal itself, so the journal is created only when the first record is written (a dry run
 // or a run that uploads nothing leaves no journal behind) while a second writer still fails at
@@ -10,8 +18,10 @@
 // mt-aws-glacier never locked, so it does not see our lock; running both at once is unsupported.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,22 +64,33 @@ class JournalWriter {
   [[nodiscard]] Result<void> Close();
 
   const std::string& path() const { return path_; }
-  uint64_t records_written() const { return records_written_; }
+  uint64_t records_written() const;
   // Bytes of a torn last line that were cut off before the first append (0 if none).
-  uint64_t repaired_tail_bytes() const { return repaired_tail_bytes_; }
+  uint64_t repaired_tail_bytes() const;
+  // fdatasync calls made so far (each covers every line appended before it started).
+  uint64_t syncs() const;
 
  private:
   JournalWriter(io::FileSystem& fs, std::string path, std::unique_ptr<io::FileLock> lock);
   Result<void> AppendLine(Result<std::string> line);
+  Result<void> WriteLine(std::string& line);                 // mu_ held
+  Result<void> WaitDurable(std::unique_lock<std::mutex>& lk, uint64_t seq);
   Result<void> CutTornTail();
 
   io::FileSystem& fs_;
   std::string path_;
+  mutable std::mutex mu_;
+  std::condition_variable synced_cv_;
   std::unique_ptr<io::FileLock> lock_;
   std::unique_ptr<io::AppendableFile> file_;
   bool check_tail_ = true;
+  uint64_t appended_seq_ = 0;       // lines written to the file
+  uint64_t durable_seq_ = 0;        // lines covered by a finished fdatasync
+  bool syncing_ = false;            // a thread is in fdatasync (without mu_)
+  std::optional<Error> sync_error_; // set by the first failed fdatasync; final
   uint64_t records_written_ = 0;
   uint64_t repaired_tail_bytes_ = 0;
+  uint64_t syncs_ = 0;
 };
 
 }  // namespace mtg::journal

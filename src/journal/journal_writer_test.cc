@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include "io/faulty_file_system.h"
 #include "io/memory_file_system.h"
 #include "journal/journal_file.h"
 
@@ -125,6 +131,97 @@ TEST(JournalWriter, WhatWeWriteReadsBack) {
   }
   ASSERT_EQ(state->retrieve_jobs().size(), 1u);
   EXPECT_EQ(state->retrieve_jobs()[0].job_id, "JOB-1");
+}
+
+// Lines that arrive while a flush is in flight wait for it and share the next one: three records
+// cost two fdatasyncs, each call returns only once its line is durable, and a crash keeps all three.
+TEST(JournalWriter, GroupCommitsLinesThatArriveDuringAFlush) {
+  io::MemoryFileSystem mem;
+  io::FaultyFileSystem fs(mem);
+  std::promise<void> first_sync_entered;
+  std::promise<void> release_first_sync;
+  std::shared_future<void> release = release_first_sync.get_future().share();
+  int syncs_seen = 0;
+  fs.SetSyncHook([&](const std::string&) {
+    if (++syncs_seen == 1) {  // hooks run one at a time: the writer has one flusher
+      first_sync_entered.set_value();
+      release.wait();
+    }
+  });
+  auto writer = JournalWriter::Open(fs, "/j.log");
+  ASSERT_TRUE(writer);
+  JournalWriter& w = **writer;
+
+  auto first = std::async(std::launch::async, [&] { return w.AddDeleted(1, "ID1", "a"); });
+  first_sync_entered.get_future().wait();
+  auto second = std::async(std::launch::async, [&] { return w.AddDeleted(2, "ID2", "b"); });
+  auto third = std::async(std::launch::async, [&] { return w.AddDeleted(3, "ID3", "c"); });
+  // Both later lines are written (not yet durable) while the first flush is still blocked.
+  for (int i = 0; i < 5000 && fs.ReadFile("/j.log").value_or("").size() < 3 * 18; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_EQ(fs.ReadFile("/j.log").value_or("").size(), 3u * 18) << "later appends did not reach the file";
+  EXPECT_EQ(second.wait_for(std::chrono::milliseconds(20)), std::future_status::timeout)
+      << "returned before its line was flushed";
+  release_first_sync.set_value();
+  ASSERT_TRUE(first.get());
+  ASSERT_TRUE(second.get());
+  ASSERT_TRUE(third.get());
+  EXPECT_EQ(w.syncs(), 2u);
+  EXPECT_EQ(w.records_written(), 3u);
+  ASSERT_TRUE(fs.Crash());
+  std::string kept = *mem.ReadFile("/j.log");
+  EXPECT_EQ(kept.size(), 3u * 18);
+  for (const char* line : {"B\t1\tDELETED\tID1\ta\n", "B\t2\tDELETED\tID2\tb\n", "B\t3\tDELETED\tID3\tc\n"}) {
+    EXPECT_NE(kept.find(line), std::string::npos) << line;
+  }
+}
+
+TEST(JournalWriter, ManyThreadsEachRecordIsWrittenWholeAndOnce) {
+  io::MemoryFileSystem fs;
+  auto writer = JournalWriter::Open(fs, "/j.log");
+  ASSERT_TRUE(writer);
+  constexpr int kThreads = 8;
+  constexpr int kEach = 200;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        std::string name = "t" + std::to_string(t) + "/f" + std::to_string(i);
+        if (!(*writer)->AddCreated({i, "ID-" + std::to_string(t) + "-" + std::to_string(i), 1, 1, kHash, name})) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ((*writer)->records_written(), uint64_t{kThreads} * kEach);
+  EXPECT_LE((*writer)->syncs(), uint64_t{kThreads} * kEach);
+  ASSERT_TRUE((*writer)->Close());
+  auto state = LoadJournal(fs, "/j.log");
+  ASSERT_TRUE(state) << state.error().message;  // any interleaved or torn line would fail here
+  EXPECT_EQ(state->archive_count(), uint64_t{kThreads} * kEach);
+  EXPECT_TRUE(state->FindFile("t7/f199"));
+}
+
+// After a failed fdatasync nothing later can be trusted to be durable (the kernel may have
+// dropped the pages it could not write): that record and every later one fail, and say why.
+TEST(JournalWriter, AFailedFlushIsFinal) {
+  io::MemoryFileSystem mem;
+  io::FaultyFileSystem fs(mem);
+  auto writer = JournalWriter::Open(fs, "/j.log");
+  ASSERT_TRUE(writer);
+  ASSERT_TRUE((*writer)->AddDeleted(1, "ID1", "a"));
+  fs.AddFault(io::Fault::Nth(static_cast<io::OpMask>(io::Op::kSync), "j.log", 1));
+  auto failed = (*writer)->AddDeleted(2, "ID2", "b");
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("/j.log"), std::string::npos) << failed.error().message;
+  auto later = (*writer)->AddDeleted(3, "ID3", "c");  // the device would accept this flush
+  ASSERT_FALSE(later);
+  EXPECT_EQ(later.error().sys_errno, EIO);
+  EXPECT_EQ((*writer)->records_written(), 1u);
 }
 
 TEST(LoadJournal, MissingFile) {

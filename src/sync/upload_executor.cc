@@ -518,7 +518,6 @@ Result<void> UploadExecutor::Record(glacier::Client& client, const Action& actio
   result.archive_id = archive_id;
   result.tree_hash = tree_hash;
   {
-    std::lock_guard lock(journal_mu_);
     journal::CreatedRecord record{.time = clock_.NowUnix(), .archive_id = archive_id,
                                   .size = action.size, .mtime = action.mtime, .tree_hash = tree_hash,
                                   .relfilename = action.relative_name};
@@ -540,7 +539,6 @@ Result<void> UploadExecutor::Record(glacier::Client& client, const Action& actio
                      deleted.error().ToString();
     return Ok();
   }
-  std::lock_guard lock(journal_mu_);
   if (auto added = journal_.AddDeleted(clock_.NowUnix(), action.old_archive_id, action.relative_name);
       !added) {
     result.warning = "the old archive " + action.old_archive_id + " was deleted but could not be recorded: " +
@@ -558,7 +556,6 @@ void UploadExecutor::Delete(Worker& worker, const Action& action) {
     result.error = std::move(deleted.error());
     return Report(action, result);
   }
-  std::lock_guard lock(journal_mu_);
   auto added = journal_.AddDeleted(clock_.NowUnix(), action.old_archive_id, action.relative_name);
   if (!added) {
     result.error = std::move(added.error());

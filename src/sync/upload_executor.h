@@ -144,7 +144,6 @@ class UploadExecutor {
   std::set<std::string> initiated_descriptions_;
 
   std::unique_ptr<std::counting_semaphore<>> hash_slots_;  // one per core (see HashGate)
-  std::mutex journal_mu_;   // journal appends, in completion order
   std::mutex report_mu_;    // observer calls and totals
   ExecutorTotals totals_;
 };
