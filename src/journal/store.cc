@@ -1,6 +1,6 @@
 #include "journal/store.h"
 
-#include <sys/mman.h>
+#include "base/page_buffer.h"
 
 namespace mtg::journal::internal {
 namespace {
@@ -27,10 +27,9 @@ constexpr IdAlphabet kAlphabet;
 char* AllocateLarge(size_t& size, bool& mapped) {
   mapped = false;
   if (size >= kHugePage) {
-    size = (size + kHugePage - 1) / kHugePage * kHugePage;
-    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p != MAP_FAILED) {
-      madvise(p, size, MADV_HUGEPAGE);  // a hint: fine if the kernel says no
+    size_t mapped_size = size;
+    if (void* p = MapPages(mapped_size)) {
+      size = mapped_size;
       mapped = true;
       return static_cast<char*>(p);
     }
@@ -42,7 +41,7 @@ char* AllocateLarge(size_t& size, bool& mapped) {
 void FreeLarge(char* data, size_t size, bool mapped) {
   if (data == nullptr) return;
   if (mapped) {
-    munmap(data, size);
+    UnmapPages(data, size);
   } else {
     delete[] data;
   }

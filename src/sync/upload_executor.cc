@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <thread>
 
+#include "base/page_buffer.h"
 #include "hash/sha256.h"
 #include "hash/tree_hash.h"
 #include "http/transport.h"
@@ -79,16 +80,15 @@ struct UploadExecutor::Worker {
   glacier::Client* client = nullptr;
   // One buffer for the worker's whole life, sized to the largest part it has needed (normally the
   // part size): reallocating per file let glibc keep freed blocks around, and zero-filling cost a
-  // pass over memory the read overwrites anyway.
-  std::unique_ptr<uint8_t[]> buffer;
-  size_t capacity = 0;
+  // pass over memory the read overwrites anyway. Huge pages: 8 faults instead of 4,096 per 16 MiB.
+  PageBuffer buffer;
   std::span<uint8_t> Buffer(size_t n, size_t preferred) {
-    if (capacity < n) {
-      buffer.reset();
-      capacity = std::max(n, preferred);
-      buffer.reset(new uint8_t[capacity]);
+    if (buffer.size() < n) {
+      buffer = PageBuffer();
+      buffer = PageBuffer(std::max(n, preferred));
+      if (buffer.data() == nullptr) throw std::bad_alloc();
     }
-    return {buffer.get(), n};
+    return buffer.first(n);
   }
 };
 
