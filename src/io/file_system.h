@@ -124,6 +124,12 @@ class FileLock {
 enum class ReadHint {
   kNormal,
   kSequential,  // the whole file is read front to back once (posix_fadvise SEQUENTIAL)
+  // Large blocks read once (upload parts): bypass the page cache (O_DIRECT) where the file
+  // system allows it. Reads at 4 KiB-aligned offsets into 4 KiB-aligned buffers go straight
+  // from the device to the buffer, one copy less, and a backup does not push the user's working
+  // set out of the cache; anything else (and the file's unaligned tail) is read normally. The
+  // kernel writes back dirty cached pages of the range first, so the bytes are the current ones.
+  kDirect,
 };
 
 enum class WriteMode {

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "base/clock.h"
+#include "base/page_buffer.h"
 #include "io/file_system.h"
 #include "io/memory_file_system.h"
 
@@ -95,6 +96,54 @@ TYPED_TEST(FileSystemTest, WriteThenReadAtOffsets) {
   EXPECT_EQ(*(*reader)->ReadAt(1000000, std::span<char>(buf)), 0u);  // far beyond EOF
   EXPECT_EQ(*(*reader)->Size(), 11u);
   EXPECT_EQ(this->Get("a"), "hello world");
+}
+
+// Direct reads give the same bytes whatever the alignment: aligned offsets into an aligned
+// buffer (the part reads), unaligned lengths (a file's tail), unaligned buffers and offsets, and
+// data still dirty in the page cache (just written, not synced) all read back exactly.
+TYPED_TEST(FileSystemTest, DirectReadsReturnExactBytesAtAnyAlignment) {
+  std::string data(3 * 4096 * 64 + 777, '\0');
+  for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>((i * 131) ^ (i >> 9));
+  this->Put("big", data);  // not synced: the kernel must write the dirty pages back first
+  PageBuffer aligned(data.size() + 8192);
+  ASSERT_NE(aligned.data(), nullptr);
+  struct Case {
+    uint64_t offset;
+    size_t length;
+    size_t buffer_shift;
+  };
+  const Case cases[] = {
+      {0, 4096 * 64, 0},             // a whole aligned block
+      {4096 * 64, 4096 * 64 * 2 + 777, 0},  // aligned start, ends at EOF with a tail
+      {4096, 4096 * 3 + 5, 0},       // aligned start, unaligned length inside the file
+      {100, 5000, 0},                // unaligned offset
+      {8192, 4096 * 2, 3},           // unaligned buffer
+      {data.size() - 10, 4096, 0},   // short read at EOF
+      {data.size() + 4096, 4096, 0}, // beyond EOF
+  };
+  for (const Case& c : cases) {
+    auto reader = this->fs().OpenRead(this->P("big"), ReadHint::kDirect);
+    ASSERT_TRUE(reader) << reader.error().message;
+    std::span<uint8_t> out(aligned.data() + c.buffer_shift, c.length);
+    auto n = (*reader)->ReadAt(c.offset, out);
+    ASSERT_TRUE(n) << n.error().message;
+    size_t expect = c.offset >= data.size() ? 0 : std::min<size_t>(c.length, data.size() - c.offset);
+    ASSERT_EQ(*n, expect) << "offset " << c.offset;
+    EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(out.data()), *n),
+              std::string_view(data).substr(std::min<size_t>(c.offset, data.size()), expect))
+        << "offset " << c.offset << " length " << c.length;
+  }
+  // One handle, reading a whole file part by part as the uploader does.
+  auto reader = this->fs().OpenRead(this->P("big"), ReadHint::kDirect);
+  ASSERT_TRUE(reader);
+  std::string whole;
+  for (uint64_t offset = 0;; offset += 4096 * 64) {
+    auto n = (*reader)->ReadAt(offset, aligned.first(4096 * 64));
+    ASSERT_TRUE(n);
+    if (*n == 0) break;
+    whole.append(reinterpret_cast<const char*>(aligned.data()), *n);
+  }
+  EXPECT_EQ(whole, data);
 }
 
 TYPED_TEST(FileSystemTest, WritePastEndLeavesZeroGap) {

@@ -105,17 +105,45 @@ Result<void> CloseFd(Fd& fd, const std::string& path) {
   return Ok();
 }
 
+// Direct reads must start at an aligned offset into an aligned buffer and cover whole blocks.
+constexpr uint64_t kDirectAlign = 4096;
+
 class PosixReadableFile final : public ReadableFile {
  public:
-  PosixReadableFile(std::string path, int fd) : ReadableFile(std::move(path)), fd_(fd) {}
+  PosixReadableFile(std::string path, int fd, bool direct)
+      : ReadableFile(std::move(path)), fd_(fd), direct_(direct) {}
   using ReadableFile::ReadAt;
   Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) override {
-    return PreadFull(fd_.get(), path(), offset, out);
+    size_t done = 0;
+    if (direct_ && offset % kDirectAlign == 0 && reinterpret_cast<uintptr_t>(out.data()) % kDirectAlign == 0) {
+      size_t whole = out.size() / kDirectAlign * kDirectAlign;
+      auto n = PreadFull(fd_.get(), path(), offset, out.first(whole));
+      if (n) {
+        done = *n;
+        if (done < whole) return done;  // end of file
+      } else if (n.error().sys_errno != EINVAL) {
+        return n;
+      }  // EINVAL: the device wants a larger alignment; read it all the ordinary way below
+    }
+    if (done < out.size()) {
+      // The unaligned tail (or everything, if direct reads are off or were refused).
+      if (direct_) StopDirect();
+      auto n = PreadFull(fd_.get(), path(), offset + done, out.subspan(done));
+      if (!n) return n;
+      done += *n;
+    }
+    return done;
   }
   Result<uint64_t> Size() override { return FdSize(fd_.get(), path()); }
 
  private:
+  void StopDirect() {
+    int status = ::fcntl(fd_.get(), F_GETFL);
+    if (status >= 0) (void)::fcntl(fd_.get(), F_SETFL, status & ~O_DIRECT);
+    direct_ = false;
+  }
   Fd fd_;
+  bool direct_;
 };
 
 class PosixAppendableFile final : public AppendableFile {
@@ -223,7 +251,14 @@ Result<std::unique_ptr<ReadableFile>> PosixFileSystem::OpenRead(const std::strin
   if (hint == ReadHint::kSequential) {
     (void)::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);  // advice only
   }
-  return std::make_unique<PosixReadableFile>(path, fd.Release());
+  bool direct = false;
+  if (hint == ReadHint::kDirect) {
+    // File systems without direct I/O (tmpfs before Linux 6.6, some FUSE) refuse the flag:
+    // those files are read the ordinary way.
+    int status = ::fcntl(fd.get(), F_GETFL);
+    direct = status >= 0 && ::fcntl(fd.get(), F_SETFL, status | O_DIRECT) == 0;
+  }
+  return std::make_unique<PosixReadableFile>(path, fd.Release(), direct);
 }
 
 Result<std::unique_ptr<AppendableFile>> PosixFileSystem::OpenAppend(const std::string& path,

@@ -15,6 +15,7 @@ namespace {
 
 constexpr uint64_t kMaxParts = 10'000;
 constexpr uint64_t kMaxPartSize = uint64_t{4} << 30;
+constexpr uint64_t kDirectReadMin = uint64_t{1} << 20;
 
 bool IsNotFound(const Error& e) {
   return e.code == ErrorCode::kNotFound || e.http_status == 404 || e.aws_code == "ResourceNotFoundException";
@@ -262,7 +263,7 @@ void UploadExecutor::StartAction(Worker& worker, const Action& action) {
     failure.error = std::move(e);
     Report(action, failure);
   };
-  auto opened = fs_.OpenRead(PathOf(action));
+  auto opened = fs_.OpenRead(PathOf(action), io::ReadHint::kDirect);  // whole aligned parts
   if (!opened) return fail(std::move(opened.error()));
   state->file = std::move(*opened);
   state->part_size = PartSizeFor(action.size, options_.part_size);
@@ -467,7 +468,9 @@ void UploadExecutor::FinishMultipart(Worker& worker, const std::shared_ptr<FileS
 void UploadExecutor::UploadSmall(Worker& worker, const Action& action) {
   FileResult result;
   const std::string path = PathOf(action);
-  auto file = fs_.OpenRead(path);
+  // Files of a few MiB are read like parts; small ones are likely cached and not worth the
+  // device round trip a direct read makes.
+  auto file = fs_.OpenRead(path, action.size >= kDirectReadMin ? io::ReadHint::kDirect : io::ReadHint::kNormal);
   if (!file) {
     result.error = std::move(file.error());
     return Report(action, result);
