@@ -1,9 +1,12 @@
 #include "http/curl_transport.h"
 
 #include <curl/curl.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <mutex>
+
+#include "http/http1.h"
 
 namespace mtg::http {
 namespace {
@@ -13,85 +16,138 @@ void GlobalInitOnce() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-// State of one exchange, reached from libcurl's C callbacks.
-struct Exchange {
-  CURL* easy = nullptr;
-  const Request* request = nullptr;
-  Response* response = nullptr;
-  uint64_t read_offset = 0;
-  Error body_error;            // set when the source or sink failed
-  bool failed_in_callback = false;
-};
-
-size_t ReadBody(char* buffer, size_t size, size_t nitems, void* userdata) {
-  auto* ex = static_cast<Exchange*>(userdata);
-  if (ex->request->body == nullptr) return 0;
-  std::span<uint8_t> out(reinterpret_cast<uint8_t*>(buffer), size * nitems);
-  Result<size_t> n = ex->request->body->Read(ex->read_offset, out);
-  if (!n) {
-    ex->body_error = n.error();
-    ex->failed_in_callback = true;
-    return CURL_READFUNC_ABORT;
-  }
-  ex->read_offset += *n;
-  return *n;
-}
-
-int SeekBody(void* userdata, curl_off_t offset, int origin) {
-  auto* ex = static_cast<Exchange*>(userdata);
-  if (origin != SEEK_SET || offset < 0) return CURL_SEEKFUNC_CANTSEEK;
-  ex->read_offset = static_cast<uint64_t>(offset);
-  return CURL_SEEKFUNC_OK;
-}
-
-size_t WriteBody(char* data, size_t size, size_t nmemb, void* userdata) {
-  auto* ex = static_cast<Exchange*>(userdata);
-  size_t n = size * nmemb;
-  ex->response->body_bytes += n;
-  long status = 0;
-  curl_easy_getinfo(ex->easy, CURLINFO_RESPONSE_CODE, &status);
-  // Only a successful response body goes to the sink; an error body (JSON) is kept for the caller.
-  if (ex->request->sink && status >= 200 && status < 300) {
-    Result<void> r = ex->request->sink({reinterpret_cast<const uint8_t*>(data), n});
-    if (!r) {
-      ex->body_error = r.error();
-      ex->failed_in_callback = true;
-      return CURL_WRITEFUNC_ERROR;
-    }
-  } else {
-    ex->response->body.append(data, n);
-  }
-  return n;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
-size_t WriteHeader(char* data, size_t size, size_t nitems, void* userdata) {
-  auto* ex = static_cast<Exchange*>(userdata);
-  std::string_view line(data, size * nitems);
-  if (line.starts_with("HTTP/")) {
-    // A new status line (after "100 Continue" or a redirect): forget earlier headers.
-    ex->response->headers.clear();
-    return line.size();
-  }
-  size_t colon = line.find(':');
-  if (colon != std::string_view::npos) {
-    ex->response->headers.push_back(
-        {std::string(Trim(line.substr(0, colon))), std::string(Trim(line.substr(colon + 1)))});
-  }
-  return line.size();
-}
+constexpr size_t kCopyChunk = 256 * 1024;  // bodies that are not in one piece go through this
+constexpr size_t kReceiveChunk = 256 * 1024;
 
 }  // namespace
 
 struct CurlTransport::Impl {
   CURL* easy = nullptr;
   CurlOptions options;
+  std::string origin;  // what the open connection is for; empty when there is none
+  curl_socket_t socket = CURL_SOCKET_BAD;
+  std::vector<uint8_t> receive_buffer;
+  std::vector<uint8_t> copy_buffer;
+
+  // A fresh handle: curl_easy_reset would keep a connect-only connection (and its memory).
+  void DropHandle() {
+    origin.clear();
+    socket = CURL_SOCKET_BAD;
+    if (easy != nullptr) curl_easy_cleanup(easy);
+    easy = curl_easy_init();
+  }
+
+  void Disconnect() {
+    if (!origin.empty() || socket != CURL_SOCKET_BAD) DropHandle();
+  }
+
+  Result<void> Connect(const UrlParts& url, const std::string& method) {
+    Disconnect();
+    if (easy == nullptr) return Fail(ErrorCode::kInternal, "libcurl initialisation failed");
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    std::string target = url.origin + "/";
+    curl_easy_setopt(easy, CURLOPT_URL, target.c_str());
+    curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, options.connect_timeout_seconds);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+    // Through an HTTP proxy the connection is a CONNECT tunnel, so the requests we frame
+    // (origin-form targets) reach the service unchanged, for http:// as for https://.
+    curl_easy_setopt(easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
+    CURLcode rc = curl_easy_perform(easy);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
+    if (rc != CURLE_OK) {
+      std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
+      DropHandle();
+      return Fail(ErrorCode::kNetwork, method + " request failed: " + detail);
+    }
+    curl_socket_t fd = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(easy, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD) {
+      DropHandle();
+      return Fail(ErrorCode::kNetwork, method + " request failed: no socket after connecting to " + url.origin);
+    }
+    socket = fd;
+    origin = url.origin;
+    return Ok();
+  }
+
+  // A kept-alive connection the server closed while idle (or that has stray bytes) must not
+  // carry the next request. Readable-while-idle is one of those, except for TLS records the
+  // library consumes itself (session tickets), which leave it usable.
+  bool IdleConnectionUsable() {
+    pollfd p{socket, POLLIN, 0};
+    int ready = ::poll(&p, 1, 0);
+    if (ready == 0) return true;
+    if (ready < 0 || (p.revents & (POLLERR | POLLHUP | POLLNVAL)) != 0) return false;
+    uint8_t byte[1];
+    size_t n = 0;
+    return curl_easy_recv(easy, byte, sizeof byte, &n) == CURLE_AGAIN;
+  }
+
+  // Waits until the socket is ready for `events`; kNetwork after the inactivity timeout.
+  Result<void> Wait(short events, const char* what) {
+    int timeout_ms = static_cast<int>(std::min<long>(options.inactivity_timeout_seconds, 24L * 3600) * 1000);
+    for (;;) {
+      pollfd p{socket, events, 0};
+      int ready = ::poll(&p, 1, timeout_ms);
+      if (ready > 0) return Ok();
+      if (ready == 0) {
+        return Fail(ErrorCode::kNetwork, std::string("no progress ") + what + " for " +
+                                             std::to_string(options.inactivity_timeout_seconds) + " s");
+      }
+      if (errno != EINTR) return Fail(ErrorCode::kNetwork, std::string("poll failed ") + what);
+    }
+  }
+
+  Result<void> SendAll(std::span<const uint8_t> data) {
+    while (!data.empty()) {
+      size_t sent = 0;
+      CURLcode rc = curl_easy_send(easy, data.data(), data.size(), &sent);
+      if (rc == CURLE_AGAIN) {
+        MTG_TRY_VOID(Wait(POLLOUT, "sending the request"));
+        continue;
+      }
+      if (rc != CURLE_OK) return Fail(ErrorCode::kNetwork, std::string("send failed: ") + curl_easy_strerror(rc));
+      data = data.subspan(sent);
+    }
+    return Ok();
+  }
+
+  Result<void> SendBody(BodySource& body) {
+    uint64_t size = body.Size();
+    if (std::span<const uint8_t> whole = body.Contiguous(); whole.size() == size) return SendAll(whole);
+    if (copy_buffer.size() < kCopyChunk) copy_buffer.resize(kCopyChunk);
+    for (uint64_t offset = 0; offset < size;) {
+      auto n = body.Read(offset, std::span<uint8_t>(copy_buffer.data(), std::min<uint64_t>(kCopyChunk, size - offset)));
+      if (!n) return Fail(std::move(n.error()));
+      if (*n == 0) return Fail(ErrorCode::kInternal, "request body ended before its declared size");
+      MTG_TRY_VOID(SendAll(std::span<const uint8_t>(copy_buffer.data(), *n)));
+      offset += *n;
+    }
+    return Ok();
+  }
+
+  // Reads until the response is complete. Errors from the sink come back as they are; network
+  // and framing errors are kNetwork.
+  Result<void> Receive(ResponseReader& reader, const BodyChunkFn& on_body) {
+    if (receive_buffer.size() < kReceiveChunk) receive_buffer.resize(kReceiveChunk);
+    while (!reader.done()) {
+      size_t n = 0;
+      CURLcode rc = curl_easy_recv(easy, receive_buffer.data(), receive_buffer.size(), &n);
+      if (rc == CURLE_AGAIN) {
+        MTG_TRY_VOID(Wait(POLLIN, "waiting for the response"));
+        continue;
+      }
+      if (rc != CURLE_OK) return Fail(ErrorCode::kNetwork, std::string("receive failed: ") + curl_easy_strerror(rc));
+      if (n == 0) return reader.FeedEnd();
+      MTG_TRY_VOID(reader.Feed(std::span<const uint8_t>(receive_buffer.data(), n), on_body));
+    }
+    return Ok();
+  }
 };
 
 CurlTransport::CurlTransport(CurlOptions options) : impl_(std::make_unique<Impl>()) {
@@ -105,73 +161,60 @@ CurlTransport::~CurlTransport() {
 }
 
 Result<Response> CurlTransport::Send(const Request& request) {
-  CURL* easy = impl_->easy;
-  if (easy == nullptr) return Fail(ErrorCode::kInternal, "libcurl initialisation failed");
-  curl_easy_reset(easy);  // keeps the connection cache, drops per-request options
-
-  Response response;
-  Exchange ex;
-  ex.easy = easy;
-  ex.request = &request;
-  ex.response = &response;
-  char errbuf[CURL_ERROR_SIZE] = {0};
-
-  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, impl_->options.connect_timeout_seconds);
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, impl_->options.inactivity_timeout_seconds);
-  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, impl_->options.verify_tls ? 1L : 0L);
-  curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, impl_->options.verify_tls ? 2L : 0L);
-  curl_easy_setopt(easy, CURLOPT_USERAGENT, impl_->options.user_agent.c_str());
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, WriteBody);
-  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &ex);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, WriteHeader);
-  curl_easy_setopt(easy, CURLOPT_HEADERDATA, &ex);
-  curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 256L * 1024);
-  curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, 2L * 1024 * 1024);
-
-  const std::string& m = request.method;
-  if (m == "HEAD") {
-    curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
-  } else if (m != "GET") {
-    // Every body-carrying method goes through the upload path so Content-Length is always sent
-    // (0 for an empty body), as Glacier expects; the method name is then set explicitly.
-    uint64_t size = request.body != nullptr ? request.body->Size() : 0;
-    curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
-    curl_easy_setopt(easy, CURLOPT_READFUNCTION, ReadBody);
-    curl_easy_setopt(easy, CURLOPT_READDATA, &ex);
-    curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, SeekBody);
-    curl_easy_setopt(easy, CURLOPT_SEEKDATA, &ex);
-    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, m.c_str());
-  }
-
-  curl_slist* headers = nullptr;
-  for (const Header& h : request.headers) {
-    std::string line = h.name + ": " + h.value;
-    headers = curl_slist_append(headers, line.c_str());
-  }
-  // No "Expect: 100-continue" round trip and no "Accept: */*": neither is signed or needed.
-  headers = curl_slist_append(headers, "Expect:");
-  headers = curl_slist_append(headers, "Accept:");
-  curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
-
-  CURLcode rc = curl_easy_perform(easy);
-  curl_slist_free_all(headers);
-
-  if (ex.failed_in_callback) return Fail(std::move(ex.body_error));
-  if (rc != CURLE_OK) {
-    std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc);
-    Error e(ErrorCode::kNetwork, request.method + " request failed: " + detail);
+  Impl& c = *impl_;
+  if (c.easy == nullptr) return Fail(ErrorCode::kInternal, "libcurl initialisation failed");
+  auto url = SplitUrl(request.url);
+  if (!url) return Fail(std::move(url.error()));
+  const std::string head = FormatRequestHead(request, *url, c.options.user_agent);
+  auto failed = [&](Error e) -> Result<Response> {
+    c.Disconnect();
+    if (e.code == ErrorCode::kNetwork) e.message = request.method + " request failed: " + e.message;
     return Fail(std::move(e));
+  };
+
+  // A request on a reused connection that dies before any byte of the answer is sent once more
+  // on a fresh one (as libcurl does): the server had closed it while idle.
+  for (int attempt = 0;; ++attempt) {
+    bool reused = c.origin == url->origin && c.socket != CURL_SOCKET_BAD;
+    if (reused && !c.IdleConnectionUsable()) {
+      c.Disconnect();
+      reused = false;
+    }
+    if (!reused) MTG_TRY_VOID(c.Connect(*url, request.method));
+
+    Response response;
+    bool sink_failed = false;
+    ResponseReader reader(request.method == "HEAD");
+    BodyChunkFn on_body = [&](std::span<const uint8_t> chunk) -> Result<void> {
+      response.body_bytes += chunk.size();
+      // Only a successful response body goes to the sink; an error body (JSON) is kept.
+      if (request.sink && reader.status() >= 200 && reader.status() < 300) {
+        Result<void> r = request.sink(chunk);
+        if (!r) sink_failed = true;
+        return r;
+      }
+      response.body.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+      return Ok();
+    };
+
+    Result<void> sent = c.SendAll(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(head.data()), head.size()));
+    if (sent && request.body != nullptr) sent = c.SendBody(*request.body);
+    if (!sent && sent.error().code != ErrorCode::kNetwork) return failed(std::move(sent.error()));  // body source
+    // After a failed send the server may still have answered (an early error response).
+    Result<void> received = c.Receive(reader, on_body);
+    if (!received) {
+      if (sink_failed) return failed(std::move(received.error()));
+      if (reused && attempt == 0 && !reader.started()) {
+        c.Disconnect();
+        continue;
+      }
+      return failed(!sent ? std::move(sent.error()) : std::move(received.error()));
+    }
+    response.status = reader.status();
+    response.headers = reader.headers();
+    if (!sent || !reader.keep_alive()) c.Disconnect();  // the request was not sent whole
+    return response;
   }
-  long status = 0;
-  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-  response.status = static_cast<int>(status);
-  return response;
 }
 
 }  // namespace mtg::http

@@ -1,5 +1,6 @@
 // Drives CurlTransport against real HTTP servers on loopback: cpp-httplib for normal exchanges
-// and a raw socket peer for a connection that dies mid-body.
+// and raw socket peers for connection reuse, idle-closed connections, chunked answers and a
+// connection that dies mid-body.
 #include "http/curl_transport.h"
 
 #include <arpa/inet.h>
@@ -129,6 +130,128 @@ TEST(CurlTransportTest, ConnectionRefusedIsNetworkError) {
   auto r = t.Send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/", {}, nullptr, {}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kNetwork);
+}
+
+// A listening socket on a free loopback port whose connections a test script serves by hand.
+class RawPeer {
+ public:
+  RawPeer() {
+    listener_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    EXPECT_EQ(listen(listener_, 4), 0);
+    socklen_t len = sizeof addr;
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~RawPeer() { close(listener_); }
+  std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  int Accept() { return accept(listener_, nullptr, nullptr); }
+  // Reads one request head plus `body` bytes of body from c.
+  static std::string ReadRequest(int c, size_t body = 0) {
+    std::string got;
+    char buf[65536];
+    while (got.find("\r\n\r\n") == std::string::npos || got.size() < got.find("\r\n\r\n") + 4 + body) {
+      ssize_t n = read(c, buf, sizeof buf);
+      if (n <= 0) break;
+      got.append(buf, static_cast<size_t>(n));
+    }
+    return got;
+  }
+  static void Write(int c, std::string_view s) { (void)!write(c, s.data(), s.size()); }
+
+ private:
+  int listener_ = -1;
+  int port_ = 0;
+};
+
+TEST(CurlTransportTest, KeptAliveConnectionCarriesTheNextRequest) {
+  RawPeer peer;
+  std::atomic<int> accepted{0};
+  std::string second;
+  std::thread server([&] {
+    int c = peer.Accept();
+    ++accepted;
+    RawPeer::ReadRequest(c);
+    RawPeer::Write(c, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none");
+    second = RawPeer::ReadRequest(c, 5);
+    RawPeer::Write(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\ntwo\r\n0\r\n\r\n");
+    close(c);
+  });
+  CurlTransport t;
+  auto r1 = t.Send({"GET", peer.Url("/1"), {}, nullptr, {}});
+  MemoryBody body(std::string_view("hello"));
+  auto r2 = t.Send({"PUT", peer.Url("/2?x=1"), {{"x-amz-test", "v"}}, &body, {}});
+  server.join();
+  ASSERT_TRUE(r1) << r1.error().message;
+  ASSERT_TRUE(r2) << r2.error().message;
+  EXPECT_EQ(r1->body, "one");
+  EXPECT_EQ(r2->body, "two");
+  EXPECT_EQ(accepted.load(), 1);
+  EXPECT_TRUE(second.starts_with("PUT /2?x=1 HTTP/1.1\r\n")) << second;
+  EXPECT_NE(second.find("\r\nx-amz-test: v\r\n"), std::string::npos);
+  EXPECT_NE(second.find("\r\nContent-Length: 5\r\n"), std::string::npos);
+  EXPECT_TRUE(second.ends_with("\r\n\r\nhello"));
+}
+
+// The server closes a kept-alive connection: while idle (seen before sending), and just as the
+// next request arrives (seen only as a connection closed without an answer). Either way the
+// request goes again on a fresh connection, and the caller sees one success.
+TEST(CurlTransportTest, ConnectionClosedByTheServerIsReplacedOnce) {
+  RawPeer peer;
+  std::atomic<int> accepted{0};
+  std::thread server([&] {
+    int c = peer.Accept();
+    ++accepted;
+    RawPeer::ReadRequest(c);
+    RawPeer::Write(c, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na");
+    close(c);  // idle close
+    c = peer.Accept();
+    ++accepted;
+    RawPeer::ReadRequest(c);
+    RawPeer::Write(c, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb");
+    RawPeer::ReadRequest(c);  // the third request arrives, and the connection closes unanswered
+    close(c);
+    c = peer.Accept();
+    ++accepted;
+    RawPeer::ReadRequest(c);
+    RawPeer::Write(c, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nc");
+    close(c);
+  });
+  CurlTransport t;
+  auto a = t.Send({"GET", peer.Url("/a"), {}, nullptr, {}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the close arrive
+  auto b = t.Send({"GET", peer.Url("/b"), {}, nullptr, {}});
+  auto c = t.Send({"GET", peer.Url("/c"), {}, nullptr, {}});
+  server.join();
+  ASSERT_TRUE(a) << a.error().message;
+  ASSERT_TRUE(b) << b.error().message;
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(a->body + b->body + c->body, "abc");
+  EXPECT_EQ(accepted.load(), 3);
+}
+
+// A body that is not in one piece is sent through Read, in order and whole.
+TEST(CurlTransportTest, BodyReadInPiecesArrivesWhole) {
+  class Counting final : public BodySource {
+   public:
+    uint64_t Size() const override { return 3 * 1024 * 1024 + 11; }
+    Result<size_t> Read(uint64_t offset, std::span<uint8_t> out) override {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(std::min<size_t>(out.size(), 100000), Size() - offset));
+      for (size_t i = 0; i < n; ++i) out[i] = static_cast<uint8_t>((offset + i) % 253);
+      return n;
+    }
+  } body;
+  HttpPeer peer;
+  CurlTransport t;
+  auto r = t.Send({"PUT", peer.Url("/echo"), {}, &body, {}});
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(peer.last_body_.size(), body.Size());
+  for (size_t i = 0; i < peer.last_body_.size(); i += 4099) {
+    ASSERT_EQ(static_cast<uint8_t>(peer.last_body_[i]), i % 253) << i;
+  }
 }
 
 TEST(CurlTransportTest, TruncatedBodyIsNetworkError) {

@@ -31,6 +31,9 @@ class BodySource {
   virtual uint64_t Size() const = 0;
   // Copies up to out.size() bytes starting at offset; returns the count (0 only at the end).
   virtual Result<size_t> Read(uint64_t offset, std::span<uint8_t> out) = 0;
+  // The whole body, if it sits in memory in one piece: the transport then sends straight from
+  // it instead of copying it through Read (a 16 MiB part is one send, not 64 copies).
+  virtual std::span<const uint8_t> Contiguous() const { return {}; }
 };
 
 // A body held in memory (JSON requests, small archives, tests).
@@ -41,6 +44,7 @@ class MemoryBody final : public BodySource {
       : data_(reinterpret_cast<const uint8_t*>(data.data()), data.size()) {}
   uint64_t Size() const override { return data_.size(); }
   Result<size_t> Read(uint64_t offset, std::span<uint8_t> out) override;
+  std::span<const uint8_t> Contiguous() const override { return data_; }
 
  private:
   std::span<const uint8_t> data_;
