@@ -150,6 +150,12 @@ DualHash DualHasher::Final() {
 }
 
 DualHash Sha256AndTreeHash(std::span<const uint8_t> data, uint64_t leaf_size) {
+  // Up to one leaf the tree hash is that leaf's hash, the plain SHA-256: one pass, not two
+  // (files of up to 1 MiB, most of a typical tree, are uploaded whole).
+  if (data.size() <= leaf_size && std::has_single_bit(leaf_size)) {
+    Digest d = Sha256Of(data);
+    return {d, d};
+  }
   DualHasher h(leaf_size);
   h.Update(data);
   return h.Final();
