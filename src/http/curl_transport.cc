@@ -88,65 +88,109 @@ struct CurlTransport::Impl {
     return curl_easy_recv(easy, byte, sizeof byte, &n) == CURLE_AGAIN;
   }
 
-  // Waits until the socket is ready for `events`; kNetwork after the inactivity timeout.
-  Result<void> Wait(short events, const char* what) {
+  // How an exchange's I/O went wrong, which decides whether it may be tried again.
+  enum class Failure {
+    kNone,
+    kClosed,   // EOF or a reset: the server dropped the connection
+    kTimeout,  // no progress for the inactivity timeout: never retried here (it may be in progress)
+    kOther,    // a framing error or a failed poll
+  };
+
+  // One request/response on the connection.
+  struct Exchange {
+    ResponseReader& reader;
+    const BodyChunkFn& on_body;
+    bool answered_early = false;  // the final response head arrived while the body was going out
+    Failure failure = Failure::kNone;
+  };
+
+  Result<void> Fault(Exchange& ex, Failure kind, std::string message) {
+    ex.failure = kind;
+    return Fail(ErrorCode::kNetwork, std::move(message));
+  }
+
+  // Waits until the socket is ready for `events`; returns the ready events.
+  Result<short> Wait(Exchange& ex, short events, const char* what) {
     int timeout_ms = static_cast<int>(std::min<long>(options.inactivity_timeout_seconds, 24L * 3600) * 1000);
     for (;;) {
       pollfd p{socket, events, 0};
       int ready = ::poll(&p, 1, timeout_ms);
-      if (ready > 0) return Ok();
+      if (ready > 0) return p.revents;
       if (ready == 0) {
-        return Fail(ErrorCode::kNetwork, std::string("no progress ") + what + " for " +
-                                             std::to_string(options.inactivity_timeout_seconds) + " s");
+        return std::unexpected(Fault(ex, Failure::kTimeout, std::string("no progress ") + what + " for " +
+                                                                std::to_string(options.inactivity_timeout_seconds) + " s")
+                                   .error());
       }
-      if (errno != EINTR) return Fail(ErrorCode::kNetwork, std::string("poll failed ") + what);
+      if (errno != EINTR) return std::unexpected(Fault(ex, Failure::kOther, std::string("poll failed ") + what).error());
     }
   }
 
-  Result<void> SendAll(std::span<const uint8_t> data) {
-    while (!data.empty()) {
+  // Takes whatever has arrived, without waiting. Errors from the sink come back as they are.
+  Result<void> ReadAvailable(Exchange& ex) {
+    if (receive_buffer.size() < kReceiveChunk) receive_buffer.resize(kReceiveChunk);
+    while (!ex.reader.done()) {
+      size_t n = 0;
+      CURLcode rc = curl_easy_recv(easy, receive_buffer.data(), receive_buffer.size(), &n);
+      if (rc == CURLE_AGAIN) return Ok();
+      if (rc != CURLE_OK) return Fault(ex, Failure::kClosed, std::string("receive failed: ") + curl_easy_strerror(rc));
+      if (n == 0) {
+        Result<void> end = ex.reader.FeedEnd();
+        if (!end) ex.failure = Failure::kClosed;
+        return end;
+      }
+      Result<void> fed = ex.reader.Feed(std::span<const uint8_t>(receive_buffer.data(), n), ex.on_body);
+      if (!fed) {
+        if (fed.error().code == ErrorCode::kNetwork) ex.failure = Failure::kOther;
+        return fed;
+      }
+    }
+    return Ok();
+  }
+
+  // Sends data, watching for an early answer: a server that refuses the request (403, 400, 404)
+  // may reply before reading the body and stop reading, and sending on would only stall until
+  // the timeout (or push gigabytes nobody reads).
+  Result<void> SendAll(Exchange& ex, std::span<const uint8_t> data) {
+    while (!data.empty() && !ex.answered_early) {
       size_t sent = 0;
       CURLcode rc = curl_easy_send(easy, data.data(), data.size(), &sent);
       if (rc == CURLE_AGAIN) {
-        MTG_TRY_VOID(Wait(POLLOUT, "sending the request"));
+        auto ready = Wait(ex, POLLIN | POLLOUT, "sending the request");
+        if (!ready) return std::unexpected(std::move(ready.error()));
+        if ((*ready & (POLLIN | POLLHUP | POLLERR)) != 0) {
+          MTG_TRY_VOID(ReadAvailable(ex));
+          if (ex.reader.status() >= 200) ex.answered_early = true;  // a final head, not a 1xx
+        }
         continue;
       }
-      if (rc != CURLE_OK) return Fail(ErrorCode::kNetwork, std::string("send failed: ") + curl_easy_strerror(rc));
+      if (rc != CURLE_OK) return Fault(ex, Failure::kClosed, std::string("send failed: ") + curl_easy_strerror(rc));
       data = data.subspan(sent);
     }
     return Ok();
   }
 
-  Result<void> SendBody(BodySource& body) {
+  Result<void> SendBody(Exchange& ex, BodySource& body) {
     uint64_t size = body.Size();
-    if (std::span<const uint8_t> whole = body.Contiguous(); whole.size() == size) return SendAll(whole);
+    if (std::span<const uint8_t> whole = body.Contiguous(); whole.size() == size) return SendAll(ex, whole);
     if (copy_buffer.size() < kCopyChunk) copy_buffer.resize(kCopyChunk);
-    for (uint64_t offset = 0; offset < size;) {
+    for (uint64_t offset = 0; offset < size && !ex.answered_early;) {
       auto n = body.Read(offset, std::span<uint8_t>(copy_buffer.data(), std::min<uint64_t>(kCopyChunk, size - offset)));
       if (!n) return Fail(std::move(n.error()));
       if (*n == 0) return Fail(ErrorCode::kInternal, "request body ended before its declared size");
-      MTG_TRY_VOID(SendAll(std::span<const uint8_t>(copy_buffer.data(), *n)));
+      MTG_TRY_VOID(SendAll(ex, std::span<const uint8_t>(copy_buffer.data(), *n)));
       offset += *n;
     }
     return Ok();
   }
 
-  // Reads until the response is complete. Errors from the sink come back as they are; network
-  // and framing errors are kNetwork.
-  Result<void> Receive(ResponseReader& reader, const BodyChunkFn& on_body) {
-    if (receive_buffer.size() < kReceiveChunk) receive_buffer.resize(kReceiveChunk);
-    while (!reader.done()) {
-      size_t n = 0;
-      CURLcode rc = curl_easy_recv(easy, receive_buffer.data(), receive_buffer.size(), &n);
-      if (rc == CURLE_AGAIN) {
-        MTG_TRY_VOID(Wait(POLLIN, "waiting for the response"));
-        continue;
-      }
-      if (rc != CURLE_OK) return Fail(ErrorCode::kNetwork, std::string("receive failed: ") + curl_easy_strerror(rc));
-      if (n == 0) return reader.FeedEnd();
-      MTG_TRY_VOID(reader.Feed(std::span<const uint8_t>(receive_buffer.data(), n), on_body));
+  // Reads until the response is complete.
+  Result<void> Receive(Exchange& ex) {
+    for (;;) {
+      MTG_TRY_VOID(ReadAvailable(ex));
+      if (ex.reader.done()) return Ok();
+      auto ready = Wait(ex, POLLIN, "waiting for the response");
+      if (!ready) return std::unexpected(std::move(ready.error()));
     }
-    return Ok();
   }
 };
 
@@ -172,8 +216,8 @@ Result<Response> CurlTransport::Send(const Request& request) {
     return Fail(std::move(e));
   };
 
-  // A request on a reused connection that dies before any byte of the answer is sent once more
-  // on a fresh one (as libcurl does): the server had closed it while idle.
+  // A request on a reused connection that is dropped before any byte of the answer is sent once
+  // more on a fresh one (as libcurl does): the server had closed it while idle.
   for (int attempt = 0;; ++attempt) {
     bool reused = c.origin == url->origin && c.socket != CURL_SOCKET_BAD;
     if (reused && !c.IdleConnectionUsable()) {
@@ -197,22 +241,37 @@ Result<Response> CurlTransport::Send(const Request& request) {
       return Ok();
     };
 
-    Result<void> sent = c.SendAll(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(head.data()), head.size()));
-    if (sent && request.body != nullptr) sent = c.SendBody(*request.body);
-    if (!sent && sent.error().code != ErrorCode::kNetwork) return failed(std::move(sent.error()));  // body source
-    // After a failed send the server may still have answered (an early error response).
-    Result<void> received = c.Receive(reader, on_body);
+    Impl::Exchange ex{reader, on_body};
+    Result<void> sent = c.SendAll(ex, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(head.data()), head.size()));
+    if (sent && request.body != nullptr && !ex.answered_early) sent = c.SendBody(ex, *request.body);
+    if (!sent && (sink_failed || sent.error().code != ErrorCode::kNetwork)) {
+      return failed(std::move(sent.error()));  // the sink or the body source failed
+    }
+    const bool sent_whole = static_cast<bool>(sent);
+    Result<void> received = Ok();
+    if (sent_whole) {
+      received = c.Receive(ex);
+    } else if (ex.failure == Impl::Failure::kClosed) {
+      // The server may have answered before it dropped the connection: take what is here.
+      (void)c.ReadAvailable(ex);
+      if (!reader.done()) received = std::move(sent);
+    } else {
+      received = std::move(sent);  // a stalled send is not waited for a second time
+    }
     if (!received) {
       if (sink_failed) return failed(std::move(received.error()));
-      if (reused && attempt == 0 && !reader.started()) {
+      // Retried only on proof the connection was dead before the server said anything: a
+      // timeout may mean the request is being processed, and a POST must not be sent twice.
+      if (reused && attempt == 0 && ex.failure == Impl::Failure::kClosed && !reader.started()) {
         c.Disconnect();
         continue;
       }
-      return failed(!sent ? std::move(sent.error()) : std::move(received.error()));
+      return failed(std::move(received.error()));
     }
     response.status = reader.status();
     response.headers = reader.headers();
-    if (!sent || !reader.keep_alive()) c.Disconnect();  // the request was not sent whole
+    // A request whose body was not sent whole leaves the connection out of step.
+    if (!sent_whole || ex.answered_early || !reader.keep_alive()) c.Disconnect();
     return response;
   }
 }

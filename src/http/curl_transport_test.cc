@@ -233,6 +233,74 @@ TEST(CurlTransportTest, ConnectionClosedByTheServerIsReplacedOnce) {
   EXPECT_EQ(accepted.load(), 3);
 }
 
+// A server that takes a request and says nothing until the inactivity timeout: the request is
+// not sent again (it may be in progress: a POST must not be stored twice), and the caller hears
+// of it after one timeout, not several.
+TEST(CurlTransportTest, ATimeoutIsNotRetriedOnANewConnection) {
+  RawPeer peer;
+  std::atomic<int> requests{0};
+  std::atomic<bool> stop{false};
+  std::thread server([&] {
+    int c = peer.Accept();
+    RawPeer::ReadRequest(c);
+    ++requests;
+    RawPeer::Write(c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    RawPeer::ReadRequest(c, 4);  // the POST, on the kept-alive connection: no answer
+    ++requests;
+    while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    close(c);
+  });
+  CurlTransport t(CurlOptions{.inactivity_timeout_seconds = 1});
+  ASSERT_TRUE(t.Send({"GET", peer.Url("/warm"), {}, nullptr, {}}));
+  MemoryBody body(std::string_view("data"));
+  auto start = std::chrono::steady_clock::now();
+  auto r = t.Send({"POST", peer.Url("/vault/archives"), {}, &body, {}});
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stop = true;
+  server.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kNetwork);
+  EXPECT_NE(r.error().message.find("no progress"), std::string::npos) << r.error().message;
+  EXPECT_EQ(requests.load(), 2);  // the GET and one POST
+  EXPECT_LT(seconds, 1.9);
+}
+
+// A server that refuses a large upload at once and stops reading: the answer reaches the caller
+// without waiting for the inactivity timeout, and the connection is not used again.
+TEST(CurlTransportTest, AnEarlyAnswerStopsTheUpload) {
+  RawPeer peer;
+  std::atomic<bool> stop{false};
+  std::atomic<int> accepted{0};
+  std::thread server([&] {
+    int c = peer.Accept();
+    ++accepted;
+    RawPeer::ReadRequest(c);  // the head and whatever body came with it
+    RawPeer::Write(c, "HTTP/1.1 403 Forbidden\r\nContent-Length: 2\r\n\r\n{}");
+    while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(5));  // never reads again
+    close(c);
+    int d = peer.Accept();  // the next request must come on a new connection
+    ++accepted;
+    RawPeer::ReadRequest(d);
+    RawPeer::Write(d, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    close(d);
+  });
+  CurlTransport t(CurlOptions{.inactivity_timeout_seconds = 20});
+  std::string data(64 * 1024 * 1024, 'z');
+  MemoryBody body(data);
+  auto start = std::chrono::steady_clock::now();
+  auto r = t.Send({"PUT", peer.Url("/part"), {}, &body, {}});
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stop = true;
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->status, 403);
+  EXPECT_EQ(r->body, "{}");
+  EXPECT_LT(seconds, 10.0);
+  auto next = t.Send({"GET", peer.Url("/next"), {}, nullptr, {}});
+  server.join();
+  ASSERT_TRUE(next) << next.error().message;
+  EXPECT_EQ(accepted.load(), 2);
+}
+
 // A body that is not in one piece is sent through Read, in order and whole.
 TEST(CurlTransportTest, BodyReadInPiecesArrivesWhole) {
   class Counting final : public BodySource {

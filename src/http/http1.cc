@@ -113,10 +113,29 @@ Result<void> ResponseReader::ParseHead(std::string_view head) {
     return Ok();
   }
   headers_ = std::move(headers);
-  auto connection = FindHeader(headers_, "Connection");
-  keep_alive_ = http11 ? !(connection && ListHas(*connection, "close"))
-                       : (connection && ListHas(*connection, "keep-alive"));
-  auto encoding = FindHeader(headers_, "Transfer-Encoding");
+  bool close = false, keep = false;
+  for (const Header& h : headers_) {  // every Connection header counts
+    if (!IEquals(h.name, "Connection")) continue;
+    close = close || ListHas(h.value, "close");
+    keep = keep || ListHas(h.value, "keep-alive");
+  }
+  keep_alive_ = http11 ? !close : keep && !close;
+  // Transfer codings: we ask for none, so only chunked (last, as RFC 9112 requires) is accepted.
+  bool chunked = false;
+  for (const Header& h : headers_) {
+    if (!IEquals(h.name, "Transfer-Encoding")) continue;
+    std::string_view list = h.value;
+    while (!list.empty()) {
+      size_t comma = list.find(',');
+      std::string_view coding = Trim(list.substr(0, comma));
+      list = comma == std::string_view::npos ? "" : list.substr(comma + 1);
+      if (coding.empty() || IEquals(coding, "identity")) continue;
+      if (!IEquals(coding, "chunked") || chunked) {
+        return Fail(Malformed("unsupported Transfer-Encoding \"" + h.value + "\""));
+      }
+      chunked = true;
+    }
+  }
   std::optional<uint64_t> length;
   for (const Header& h : headers_) {
     if (!IEquals(h.name, "Content-Length")) continue;
@@ -129,8 +148,8 @@ Result<void> ResponseReader::ParseHead(std::string_view head) {
   }
   if (head_request_ || status == 204 || status == 304) {
     state_ = State::kDone;
-  } else if (encoding && !IEquals(Trim(*encoding), "identity")) {
-    if (!ListHas(*encoding, "chunked")) return Fail(Malformed("unsupported Transfer-Encoding " + std::string(*encoding)));
+  } else if (chunked) {
+    if (length) keep_alive_ = false;  // both framings: a smuggling attempt or a broken proxy
     state_ = State::kChunkSize;
   } else if (length) {
     remaining_ = *length;

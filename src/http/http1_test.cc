@@ -106,6 +106,13 @@ TEST(ResponseReader, BodyUntilCloseAndConnectionHeaders) {
   EXPECT_FALSE(Parse("HTTP/1.1 200 OK\r\nConnection: keep-alive, Close\r\nContent-Length: 0\r\n\r\n").keep_alive);
   EXPECT_TRUE(Parse("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n").keep_alive);
   EXPECT_FALSE(Parse("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n").keep_alive);
+  EXPECT_FALSE(Parse("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+                   .keep_alive);
+  // Both framings: chunked wins, and the connection is not trusted with another request.
+  Parsed both = Parse("HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n");
+  ASSERT_TRUE(both.result);
+  EXPECT_EQ(both.body, "ok");
+  EXPECT_FALSE(both.keep_alive);
 }
 
 TEST(ResponseReader, HeadResponseHasNoBodyWhateverItsLength) {
@@ -134,6 +141,9 @@ TEST(ResponseReader, CutShortOrMalformedIsANetworkError) {
                           "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
                           "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
                           "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+                          "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+                          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+                          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
                           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
                           "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nabc\r\n",
                           "HTTP/1.1 200 OK\r\nx: 1\r\n folded\r\n\r\n"}) {
