@@ -1,16 +1,24 @@
 #include "hash/sha256_ni.h"
 
+#include <cstdlib>
+#include <cstring>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define MTG_SHA_NI_X86 1
 #include <cpuid.h>
 #include <immintrin.h>
-
-#include <cstring>
+#endif
 
 namespace mtg::hash::ni {
 
-namespace {
-
 constexpr uint32_t kInit[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+void State::Reset() { std::memcpy(h, kInit, sizeof h); }
+
+#ifdef MTG_SHA_NI_X86
+
+namespace {
 
 alignas(16) constexpr uint32_t kK[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -102,8 +110,6 @@ bool Available() {
   return available;
 }
 
-void State::Reset() { std::memcpy(h, kInit, sizeof h); }
-
 MTG_SHA_TARGET void Compress2(State& a, State& b, const uint8_t* data, size_t blocks) {
   State both[2] = {a, b};
   Compress<2>(both, data, blocks);
@@ -112,6 +118,14 @@ MTG_SHA_TARGET void Compress2(State& a, State& b, const uint8_t* data, size_t bl
 }
 
 MTG_SHA_TARGET void Compress1(State& s, const uint8_t* data, size_t blocks) { Compress<1>(&s, data, blocks); }
+
+#else  // other architectures: Available() is false and DualHasher keeps to OpenSSL
+
+bool Available() { return false; }
+void Compress2(State&, State&, const uint8_t*, size_t) { std::abort(); }
+void Compress1(State&, const uint8_t*, size_t) { std::abort(); }
+
+#endif
 
 Digest Finish(State s, uint64_t total_bytes, const uint8_t* tail, size_t tail_size) {
   uint8_t pad[128] = {};
