@@ -16,6 +16,37 @@ void GlobalInitOnce() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// DNS answers and TLS sessions shared by every transport in the process: a dropped connection
+// gets a fresh easy handle, and without this each reconnect would resolve the host again and
+// make a full TLS handshake instead of resuming the session.
+class Share {
+ public:
+  static CURLSH* Get() {
+    static Share* share = new Share();  // never destroyed: handles may outlive statics at exit
+    return share->handle_;
+  }
+
+ private:
+  Share() {
+    handle_ = curl_share_init();
+    if (handle_ == nullptr) return;
+    curl_share_setopt(handle_, CURLSHOPT_LOCKFUNC, Lock);
+    curl_share_setopt(handle_, CURLSHOPT_UNLOCKFUNC, Unlock);
+    curl_share_setopt(handle_, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(handle_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(handle_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  }
+  static std::mutex& MutexFor(void* self, curl_lock_data data) {
+    auto* share = static_cast<Share*>(self);
+    return data == CURL_LOCK_DATA_DNS ? share->dns_ : data == CURL_LOCK_DATA_SSL_SESSION ? share->ssl_ : share->other_;
+  }
+  static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* self) { MutexFor(self, data).lock(); }
+  static void Unlock(CURL*, curl_lock_data data, void* self) { MutexFor(self, data).unlock(); }
+
+  CURLSH* handle_ = nullptr;
+  std::mutex dns_, ssl_, other_;
+};
+
 constexpr size_t kCopyChunk = 256 * 1024;  // bodies that are not in one piece go through this
 constexpr size_t kReceiveChunk = 256 * 1024;
 
@@ -48,6 +79,7 @@ struct CurlTransport::Impl {
     std::string target = url.origin + "/";
     curl_easy_setopt(easy, CURLOPT_URL, target.c_str());
     curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
+    if (CURLSH* share = Share::Get()) curl_easy_setopt(easy, CURLOPT_SHARE, share);
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);

@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <atomic>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -61,6 +63,10 @@ class TlsPeer {
       res.set_header("x-amz-sha256-tree-hash", "T");
       res.set_content(std::to_string(req.body.size()), "text/plain");
     });
+    server_->Get("/close", [](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Connection", "close");
+      res.set_content("bye", "text/plain");
+    });
     server_->Get("/big", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(std::string(2 * 1024 * 1024 + 3, 'y'), "application/octet-stream");
     });
@@ -105,6 +111,25 @@ TEST(CurlTransportTls, LargeBodyBothWaysOnOneConnection) {
                      }});
   ASSERT_TRUE(get) << get.error().message;
   EXPECT_EQ(got, 2u * 1024 * 1024 + 3);
+}
+
+// A connection the server closes is replaced by a new TLS connection (the process-wide share
+// keeps the session for resumption), many times over, from several transports at once.
+TEST(CurlTransportTls, ReconnectsAfterEachClose) {
+  TlsPeer peer;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&] {
+      CurlTransport t(CurlOptions{.verify_tls = false});
+      for (int j = 0; j < 5; ++j) {
+        auto r = t.Send({"GET", peer.Url("/close"), {}, nullptr, {}});
+        if (r && r->status == 200 && r->body == "bye") ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 15);
 }
 
 TEST(CurlTransportTls, UntrustedCertificateIsRefusedByDefault) {
