@@ -116,22 +116,6 @@ TEST(CurlTransportTest, SinkReceivesLargeBodyAndCanAbort) {
   EXPECT_EQ(aborted.error().message, "disk full");
 }
 
-TEST(CurlTransportTest, ConnectionRefusedIsNetworkError) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
-  close(fd);  // nothing listens there now
-  CurlTransport t;
-  auto r = t.Send({"GET", "http://127.0.0.1:" + std::to_string(port) + "/", {}, nullptr, {}});
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, ErrorCode::kNetwork);
-}
-
 // A listening socket on a free loopback port whose connections a test script serves by hand.
 class RawPeer {
  public:
@@ -166,6 +150,18 @@ class RawPeer {
   int listener_ = -1;
   int port_ = 0;
 };
+
+TEST(CurlTransportTest, ConnectionRefusedIsNetworkError) {
+  std::string url;
+  {
+    RawPeer gone;
+    url = gone.Url("/");
+  }  // nothing listens there now
+  CurlTransport t;
+  auto r = t.Send({"GET", url, {}, nullptr, {}});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kNetwork);
+}
 
 TEST(CurlTransportTest, KeptAliveConnectionCarriesTheNextRequest) {
   RawPeer peer;
@@ -323,27 +319,16 @@ TEST(CurlTransportTest, BodyReadInPiecesArrivesWhole) {
 }
 
 TEST(CurlTransportTest, TruncatedBodyIsNetworkError) {
-  int listener = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(listener, 1), 0);
-  socklen_t len = sizeof addr;
-  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
-  std::thread peer([listener] {
-    int c = accept(listener, nullptr, nullptr);
-    char buf[4096];
-    (void)!read(c, buf, sizeof buf);
-    const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b";
-    (void)!write(c, reply, sizeof reply - 1);
+  RawPeer peer;
+  std::thread server([&] {
+    int c = peer.Accept();
+    RawPeer::ReadRequest(c);
+    RawPeer::Write(c, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
     close(c);
   });
   CurlTransport t;
-  auto r = t.Send(
-      {"GET", "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/x", {}, nullptr, {}});
-  peer.join();
-  close(listener);
+  auto r = t.Send({"GET", peer.Url("/x"), {}, nullptr, {}});
+  server.join();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kNetwork);
 }

@@ -161,6 +161,16 @@ Result<void> ResponseReader::ParseHead(std::string_view head) {
   return Ok();
 }
 
+// Passes up to remaining_ body bytes from data to on_body; `next` once they are all through.
+Result<void> ResponseReader::Body(std::span<const uint8_t>& data, const BodyChunkFn& on_body, State next) {
+  size_t n = static_cast<size_t>(std::min<uint64_t>(remaining_, data.size()));
+  MTG_TRY_VOID(on_body(data.first(n)));
+  remaining_ -= n;
+  data = data.subspan(n);
+  if (remaining_ == 0) state_ = next;
+  return Ok();
+}
+
 // Accumulates one CRLF- (or LF-) terminated line from data into `line`.
 Result<void> ResponseReader::Line(std::span<const uint8_t>& data, std::string& line, bool& complete) {
   const uint8_t* nl = std::find(data.data(), data.data() + data.size(), '\n');
@@ -203,14 +213,9 @@ Result<void> ResponseReader::Feed(std::span<const uint8_t> data, const BodyChunk
         // 1xx: stay in kHead for the final response.
         break;
       }
-      case State::kLength: {
-        size_t n = static_cast<size_t>(std::min<uint64_t>(remaining_, data.size()));
-        MTG_TRY_VOID(on_body(data.first(n)));
-        remaining_ -= n;
-        data = data.subspan(n);
-        if (remaining_ == 0) state_ = State::kDone;
+      case State::kLength:
+        MTG_TRY_VOID(Body(data, on_body, State::kDone));
         break;
-      }
       case State::kChunkSize: {
         bool complete = false;
         MTG_TRY_VOID(Line(data, pending_, complete));
@@ -226,14 +231,9 @@ Result<void> ResponseReader::Feed(std::span<const uint8_t> data, const BodyChunk
         state_ = size == 0 ? State::kTrailer : State::kChunkData;
         break;
       }
-      case State::kChunkData: {
-        size_t n = static_cast<size_t>(std::min<uint64_t>(remaining_, data.size()));
-        MTG_TRY_VOID(on_body(data.first(n)));
-        remaining_ -= n;
-        data = data.subspan(n);
-        if (remaining_ == 0) state_ = State::kChunkEnd;
+      case State::kChunkData:
+        MTG_TRY_VOID(Body(data, on_body, State::kChunkEnd));
         break;
-      }
       case State::kChunkEnd: {
         bool complete = false;
         MTG_TRY_VOID(Line(data, pending_, complete));

@@ -54,6 +54,7 @@ class ResponseReader {
   enum class State { kHead, kLength, kChunkSize, kChunkData, kChunkEnd, kTrailer, kToClose, kDone };
   Result<void> ParseHead(std::string_view head);
   Result<void> Line(std::span<const uint8_t>& data, std::string& line, bool& complete);
+  Result<void> Body(std::span<const uint8_t>& data, const BodyChunkFn& on_body, State next);
 
   bool head_request_;
   State state_ = State::kHead;
