@@ -1,5 +1,7 @@
 #include "journal/journal_writer.h"
 
+#include <algorithm>
+#include <iterator>
 #include <vector>
 
 #include "base/hex.h"
@@ -81,9 +83,69 @@ Result<std::unique_ptr<JournalWriter>> JournalWriter::Open(io::FileSystem& fs, s
 JournalWriter::JournalWriter(io::FileSystem& fs, std::string path, std::unique_ptr<io::FileLock> lock)
     : fs_(fs), path_(std::move(path)), lock_(std::move(lock)) {}
 
-JournalWriter::~JournalWriter() = default;
+JournalWriter::~JournalWriter() { StopFlusher(); }
 
 Result<void> JournalWriter::AddCreated(const CreatedRecord& record) { return AppendLine(FormatCreated(record)); }
+
+Result<void> JournalWriter::AddCreatedThen(const CreatedRecord& record, std::function<void(Result<void>)> durable) {
+  Result<std::string> line = FormatCreated(record);
+  if (!line) return Fail(std::move(line.error()).WithContext("journal " + path_));
+  std::unique_lock lk(mu_);
+  if (!lock_) return Fail(ErrorCode::kInternal, "journal " + path_ + ": writer already closed");
+  if (sync_error_) return Fail(Error(*sync_error_).WithContext("writing journal " + path_));
+  if (auto r = WriteLine(*line); !r) return Fail(std::move(r.error()).WithContext("writing journal " + path_));
+  uint64_t seq = ++appended_seq_;
+  ++records_written_;
+  waiting_.push_back({seq, std::move(durable)});
+  if (!flusher_.joinable()) flusher_ = std::thread([this] { FlusherLoop(); });
+  flusher_cv_.notify_all();
+  return Ok();
+}
+
+// Waits for lines, lets more arrive for kFlushDelay (unless hurried), flushes them all with one
+// fdatasync (or rides one a synchronous caller is making), then runs their callbacks.
+void JournalWriter::FlusherLoop() {
+  std::unique_lock lk(mu_);
+  for (;;) {
+    flusher_cv_.wait(lk, [&] { return stop_ || !waiting_.empty(); });
+    if (waiting_.empty()) return;  // stopping, nothing left
+    if (!hurry_ && !stop_) flusher_cv_.wait_for(lk, kFlushDelay, [&] { return hurry_ || stop_; });
+    uint64_t target = appended_seq_;
+    Result<void> durable = WaitDurable(lk, target);
+    if (!durable) durable = Fail(std::move(durable.error()).WithContext("writing journal " + path_));
+    std::vector<Waiting> ready;
+    auto split = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& w) { return w.seq > target; });
+    ready.assign(std::make_move_iterator(waiting_.begin()), std::make_move_iterator(split));
+    waiting_.erase(waiting_.begin(), split);
+    delivering_ = true;
+    lk.unlock();
+    for (Waiting& w : ready) w.durable(durable);
+    lk.lock();
+    delivering_ = false;
+    if (waiting_.empty()) {
+      hurry_ = false;
+      drained_cv_.notify_all();
+    }
+  }
+}
+
+void JournalWriter::Drain() {
+  std::unique_lock lk(mu_);
+  if (waiting_.empty() && !delivering_) return;
+  hurry_ = true;
+  flusher_cv_.notify_all();
+  drained_cv_.wait(lk, [&] { return waiting_.empty() && !delivering_; });
+}
+
+void JournalWriter::StopFlusher() {
+  Drain();
+  {
+    std::lock_guard lk(mu_);
+    stop_ = true;
+  }
+  flusher_cv_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+}
 
 Result<void> JournalWriter::AddDeleted(int64_t time, std::string_view archive_id, std::string_view relfilename) {
   return AppendLine(FormatDeleted(time, archive_id, relfilename));
@@ -204,6 +266,7 @@ uint64_t JournalWriter::syncs() const {
 }
 
 Result<void> JournalWriter::Close() {
+  StopFlusher();  // every deferred line flushed and reported first
   std::unique_lock lk(mu_);
   synced_cv_.wait(lk, [&] { return !syncing_; });  // a flusher is using file_
   Result<void> result = Ok();

@@ -10,6 +10,14 @@
 // is final: Linux may drop the dirty pages it could not write and report that only once, so no
 // later record could be trusted to be durable, and every later append fails too.
 //
+// AddCreatedThen is the same append without the wait: the line is written at once (so it
+// survives the process being killed), and a flusher thread makes it durable within about
+// kFlushDelay together with whatever else arrived meanwhile, then calls back. The uploader uses
+// it for small new files, so a worker goes on to its next file instead of sleeping in a flush per
+// file; the file is reported done only from the callback. On a power cut the lines of the last
+// few milliseconds can be lost, as the last line always could be between the service's answer
+// and its flush: those archives are uploaded again by the next run (verify lists the extras).
+//
 // Locking: the writer holds an exclusive flock on "<journal>.lock" for its whole life, not on the
 // journal itself, so the journal is created only when the first record is written (a dry run
 // or a run that uploads nothing leaves no journal behind) while a second writer still fails at
@@ -18,13 +26,17 @@
 // mt-aws-glacier never locked, so it does not see our lock; running both at once is unsupported.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "base/result.h"
 #include "io/file_system.h"
@@ -57,6 +69,13 @@ class JournalWriter {
   ~JournalWriter();
 
   [[nodiscard]] Result<void> AddCreated(const CreatedRecord& record);
+  // Appends without waiting for the flush; `durable` runs on the flusher thread once the line
+  // is on disk, or with the error if it never will be. An error returned here (a bad record, a
+  // failed write) means `durable` is not called.
+  [[nodiscard]] Result<void> AddCreatedThen(const CreatedRecord& record, std::function<void(Result<void>)> durable);
+  // Returns once every line appended so far is durable (or failed) and its callback has run.
+  void Drain();
+  static constexpr std::chrono::milliseconds kFlushDelay{2};
   [[nodiscard]] Result<void> AddDeleted(int64_t time, std::string_view archive_id, std::string_view relfilename);
   [[nodiscard]] Result<void> AddRetrieveJob(int64_t time, std::string_view archive_id, std::string_view job_id);
 
@@ -75,6 +94,8 @@ class JournalWriter {
   Result<void> AppendLine(Result<std::string> line);
   Result<void> WriteLine(std::string& line);                 // mu_ held
   Result<void> WaitDurable(std::unique_lock<std::mutex>& lk, uint64_t seq);
+  void FlusherLoop();
+  void StopFlusher();
   Result<void> CutTornTail();
 
   io::FileSystem& fs_;
@@ -91,6 +112,18 @@ class JournalWriter {
   uint64_t records_written_ = 0;
   uint64_t repaired_tail_bytes_ = 0;
   uint64_t syncs_ = 0;
+  // Deferred durability (AddCreatedThen): callbacks by line number, in append order.
+  struct Waiting {
+    uint64_t seq = 0;
+    std::function<void(Result<void>)> durable;
+  };
+  std::vector<Waiting> waiting_;
+  bool delivering_ = false;  // the flusher is running callbacks (without mu_)
+  bool hurry_ = false;       // Drain or Close: flush without the delay
+  bool stop_ = false;
+  std::condition_variable flusher_cv_;  // new waiting lines, hurry, stop
+  std::condition_variable drained_cv_;  // waiting_ emptied and delivered
+  std::thread flusher_;
 };
 
 }  // namespace mtg::journal

@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <future>
 #include <thread>
 #include <vector>
@@ -222,6 +225,84 @@ TEST(JournalWriter, AFailedFlushIsFinal) {
   ASSERT_FALSE(later);
   EXPECT_EQ(later.error().sys_errno, EIO);
   EXPECT_EQ((*writer)->records_written(), 1u);
+}
+
+// Deferred durability: lines are in the file at once, callbacks come only after a flush that
+// covers them, one flush serves many lines, and Drain returns once every callback has run.
+TEST(JournalWriter, DeferredLinesShareFlushesAndAreReportedWhenDurable) {
+  io::MemoryFileSystem mem;
+  io::FaultyFileSystem fs(mem);
+  auto writer = JournalWriter::Open(fs, "/j.log");
+  ASSERT_TRUE(writer);
+  JournalWriter& w = **writer;
+  constexpr int kLines = 200;
+  std::atomic<int> reported{0};
+  std::atomic<int> failed{0};
+  std::atomic<bool> early_report{false};
+  for (int i = 0; i < kLines; ++i) {
+    std::string id = "ID" + std::to_string(i);
+    ASSERT_TRUE(w.AddCreatedThen({i, id, 1, 1, kHash, "f" + std::to_string(i)}, [&](Result<void> durable) {
+      if (!durable) ++failed;
+      // Durable means a crash now would keep it: the flush covered this line.
+      if (w.syncs() == 0) early_report = true;
+      ++reported;
+    }));
+  }
+  // Every line is in the file already, before any flush.
+  std::string written = fs.ReadFile("/j.log").value_or("");
+  EXPECT_EQ(std::count(written.begin(), written.end(), '\n'), kLines);
+  w.Drain();
+  EXPECT_EQ(reported.load(), kLines);
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_FALSE(early_report.load());
+  EXPECT_LT(w.syncs(), 20u) << "lines appended together should share flushes";
+  EXPECT_EQ(w.records_written(), uint64_t{kLines});
+  ASSERT_TRUE(fs.Crash());
+  auto state = LoadJournal(mem, "/j.log");
+  ASSERT_TRUE(state) << state.error().message;
+  EXPECT_EQ(state->archive_count(), uint64_t{kLines});
+}
+
+TEST(JournalWriter, DeferredLinesGetTheFlushErrorAndCloseWaitsForThem) {
+  io::MemoryFileSystem mem;
+  io::FaultyFileSystem fs(mem);
+  auto writer = JournalWriter::Open(fs, "/j.log");
+  ASSERT_TRUE(writer);
+  fs.AddFault(io::Fault::Nth(static_cast<io::OpMask>(io::Op::kSync), "j.log", 1));
+  std::vector<std::string> errors;
+  std::mutex mu;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE((*writer)->AddCreatedThen({i, "ID" + std::to_string(i), 1, 1, kHash, "f"}, [&](Result<void> durable) {
+      std::lock_guard lock(mu);
+      errors.push_back(durable ? "" : durable.error().message);
+    }));
+  }
+  (void)(*writer)->Close();  // drains first: every callback has run (the close itself may fail)
+  ASSERT_EQ(errors.size(), 3u);
+  for (const std::string& e : errors) EXPECT_NE(e.find("/j.log"), std::string::npos) << e;
+  // The failure is final: a later synchronous record fails too (the writer is closed anyway).
+  EXPECT_FALSE((*writer)->AddDeleted(9, "ID0", "f"));
+}
+
+// Synchronous and deferred records interleave in append order, and a synchronous one returns
+// durable even while the flusher is between flushes.
+TEST(JournalWriter, SynchronousAndDeferredRecordsKeepTheirOrder) {
+  io::MemoryFileSystem fs;
+  auto writer = JournalWriter::Open(fs, "/j.log");
+  ASSERT_TRUE(writer);
+  std::atomic<int> reported{0};
+  ASSERT_TRUE((*writer)->AddCreatedThen({1, "A", 1, 1, kHash, "a"}, [&](Result<void> r) { reported += r ? 1 : 100; }));
+  ASSERT_TRUE((*writer)->AddDeleted(2, "OLD", "old"));
+  ASSERT_TRUE((*writer)->AddCreatedThen({3, "B", 1, 1, kHash, "b"}, [&](Result<void> r) { reported += r ? 1 : 100; }));
+  ASSERT_TRUE((*writer)->Close());
+  EXPECT_EQ(reported.load(), 2);
+  std::string text = *fs.ReadFile("/j.log");
+  size_t a = text.find("\tA\t"), old = text.find("\tOLD\t"), b = text.find("\tB\t");
+  ASSERT_NE(a, std::string::npos);
+  ASSERT_NE(old, std::string::npos);
+  ASSERT_NE(b, std::string::npos);
+  EXPECT_LT(a, old);
+  EXPECT_LT(old, b);
 }
 
 TEST(LoadJournal, MissingFile) {

@@ -143,6 +143,7 @@ ExecutorTotals UploadExecutor::Run(const std::function<bool(Action&)>& next, con
   threads.reserve(clients_.size());
   for (size_t i = 0; i < clients_.size(); ++i) threads.emplace_back([this, i] { WorkerLoop(i); });
   for (std::thread& t : threads) t.join();
+  journal_.Drain();  // the last small files are reported once their records are durable
   next_ = nullptr;
   totals_.cancelled = cancel != nullptr && cancel->load();
   return totals_;
@@ -508,11 +509,39 @@ void UploadExecutor::UploadSmall(Worker& worker, const Action& action) {
     return Report(action, result);
   }
   AddBytes(action.size, true);
+  if (action.kind == ActionKind::kUpload) return RecordThenReport(action, created->archive_id, hash::ToHex(hashes.tree), result);
   if (auto recorded = Record(*worker.client, action, created->archive_id, hash::ToHex(hashes.tree), result); !recorded) {
     result.outcome = Outcome::kFailed;
     result.error = std::move(recorded.error());
   }
   Report(action, result);
+}
+
+// A new small file: nothing else waits on its record (no sidecar entry, no old archive to
+// delete), so the worker moves on and the file is reported once the journal's flusher has made
+// the record durable, together with the records of the files that finished around it.
+void UploadExecutor::RecordThenReport(const Action& action, const std::string& archive_id, const std::string& tree_hash,
+                                      FileResult result) {
+  result.archive_id = archive_id;
+  result.tree_hash = tree_hash;
+  result.outcome = Outcome::kUploaded;
+  journal::CreatedRecord record{.time = clock_.NowUnix(), .archive_id = archive_id, .size = action.size,
+                                .mtime = action.mtime, .tree_hash = tree_hash, .relfilename = action.relative_name};
+  auto failed = [archive_id, name = action.relative_name](Error e) {
+    return std::move(e).WithContext("archive " + archive_id + " of " + name + " is stored but could not be recorded");
+  };
+  auto appended = journal_.AddCreatedThen(record, [this, action, result, failed](Result<void> durable) mutable {
+    if (!durable) {
+      result.outcome = Outcome::kFailed;
+      result.error = failed(std::move(durable.error()));
+    }
+    Report(action, result);
+  });
+  if (!appended) {
+    result.outcome = Outcome::kFailed;
+    result.error = failed(std::move(appended.error()));
+    Report(action, result);
+  }
 }
 
 // Journals the new archive, then (for a replacement) deletes and journals the old one.

@@ -118,6 +118,8 @@ class UploadExecutor {
   void UploadSmall(Worker& worker, const Action& action);
   void Delete(Worker& worker, const Action& action);
   Result<bool> SameTreeHash(Worker& worker, const Action& action);
+  void RecordThenReport(const Action& action, const std::string& archive_id, const std::string& tree_hash,
+                        FileResult result);
   Result<void> Record(glacier::Client& client, const Action& action, const std::string& archive_id, const std::string& tree_hash,
                       FileResult& result);
   void Report(const Action& action, const FileResult& result);
