@@ -88,15 +88,11 @@ JournalWriter::~JournalWriter() { StopFlusher(); }
 Result<void> JournalWriter::AddCreated(const CreatedRecord& record) { return AppendLine(FormatCreated(record)); }
 
 Result<void> JournalWriter::AddCreatedThen(const CreatedRecord& record, std::function<void(Result<void>)> durable) {
-  Result<std::string> line = FormatCreated(record);
-  if (!line) return Fail(std::move(line.error()).WithContext("journal " + path_));
   std::unique_lock lk(mu_);
-  if (!lock_) return Fail(ErrorCode::kInternal, "journal " + path_ + ": writer already closed");
-  if (sync_error_) return Fail(Error(*sync_error_).WithContext("writing journal " + path_));
-  if (auto r = WriteLine(*line); !r) return Fail(std::move(r.error()).WithContext("writing journal " + path_));
-  uint64_t seq = ++appended_seq_;
+  Result<uint64_t> seq = WriteChecked(FormatCreated(record));
+  if (!seq) return Fail(std::move(seq.error()));
   ++records_written_;
-  waiting_.push_back({seq, std::move(durable)});
+  waiting_.push_back({*seq, std::move(durable)});
   if (!flusher_.joinable()) flusher_ = std::thread([this] { FlusherLoop(); });
   flusher_cv_.notify_all();
   return Ok();
@@ -194,15 +190,22 @@ Result<void> JournalWriter::CutTornTail() {
 }
 
 Result<void> JournalWriter::AppendLine(Result<std::string> line) {
-  if (!line) return Fail(std::move(line.error()).WithContext("journal " + path_));
   std::unique_lock lk(mu_);
+  Result<uint64_t> seq = WriteChecked(std::move(line));
+  if (!seq) return Fail(std::move(seq.error()));
+  if (auto r = WaitDurable(lk, *seq); !r) return Fail(std::move(r.error()).WithContext("writing journal " + path_));
+  ++records_written_;
+  return Ok();
+}
+
+// The checks every append makes (a valid record, an open writer, no failed flush before), then
+// the write; returns the line's number. mu_ held.
+Result<uint64_t> JournalWriter::WriteChecked(Result<std::string> line) {
+  if (!line) return Fail(std::move(line.error()).WithContext("journal " + path_));
   if (!lock_) return Fail(ErrorCode::kInternal, "journal " + path_ + ": writer already closed");
   if (sync_error_) return Fail(Error(*sync_error_).WithContext("writing journal " + path_));
   if (auto r = WriteLine(*line); !r) return Fail(std::move(r.error()).WithContext("writing journal " + path_));
-  uint64_t seq = ++appended_seq_;
-  if (auto r = WaitDurable(lk, seq); !r) return Fail(std::move(r.error()).WithContext("writing journal " + path_));
-  ++records_written_;
-  return Ok();
+  return ++appended_seq_;
 }
 
 Result<void> JournalWriter::WriteLine(std::string& line) {

@@ -92,6 +92,7 @@ class JournalWriter {
  private:
   JournalWriter(io::FileSystem& fs, std::string path, std::unique_ptr<io::FileLock> lock);
   Result<void> AppendLine(Result<std::string> line);
+  Result<uint64_t> WriteChecked(Result<std::string> line);   // mu_ held
   Result<void> WriteLine(std::string& line);                 // mu_ held
   Result<void> WaitDurable(std::unique_lock<std::mutex>& lk, uint64_t seq);
   void FlusherLoop();
